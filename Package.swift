@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lrps",
+    products: [
+        .library(name: "LRPKit", targets: ["LRPKit"]),
+        .executable(name: "lrps", targets: ["LRPScript"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (see .ci/run for the apt list).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+
+        .target(name: "LRPKit", dependencies: ["CBLAS", "CPNG", "CZlib"]),
+        .target(name: "Interpreter", dependencies: ["LRPKit"]),
+        .executableTarget(
+            name: "LRPScript",
+            dependencies: [
+                "LRPKit", "Interpreter", "CEdit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "LRPKitTests", dependencies: ["LRPKit"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "LRPKit"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The lrps command interpreter: source -> tokens -> syntax tree -> evaluation.

@@ -1,0 +1,46 @@
+import CBLAS
+
+/// Matrix products through BLAS (`cblas_sgemm`).
+enum BLAS {
+    /// C[m x n] (+)= op(A) . op(B), all row-major.
+    static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                     accumulate: Bool = false) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1,
+                    a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
+                    accumulate ? 1 : 0, c, Int32(n))
+    }
+}
+
+extension Tensor {
+    /// The matrix product of two rank-2 tensors, optionally transposing either.
+    public func matmul(_ other: Tensor, transposingSelf: Bool = false, transposingOther: Bool = false) throws -> Tensor {
+        guard rank == 2, other.rank == 2 else {
+            throw LRPError.shapeMismatch(operation: "matmul",
+                "needs two matrices, got \(describe(shape: shape)) and \(describe(shape: other.shape))")
+        }
+        let (m, k) = transposingSelf ? (shape[1], shape[0]) : (shape[0], shape[1])
+        let (k2, n) = transposingOther ? (other.shape[1], other.shape[0]) : (other.shape[0], other.shape[1])
+        guard k == k2 else {
+            throw LRPError.shapeMismatch(operation: "matmul",
+                "inner dimensions differ: \(describe(shape: shape))\(transposingSelf ? "ᵀ" : "") . \(describe(shape: other.shape))\(transposingOther ? "ᵀ" : "")")
+        }
+        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [m, n]))
+        scalars.withUnsafeBufferPointer { a in
+            other.scalars.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k,
+                              transposeA: transposingSelf, transposeB: transposingOther)
+                }
+            }
+        }
+        return Tensor(unchecked: [m, n], scalars: out)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A dense, row-major Float32 tensor. Images are NHWC: batch, row, column, channel.
+///
+/// A value type: copies share storage until one is written (the array's copy-on-write).
+public struct Tensor: Equatable, Sendable {
+    public private(set) var shape: [Int]
+    public var scalars: [Float]
+
+    /// The bound on the element count of one tensor; guards against absurd shapes from files or typos.
+    nonisolated(unsafe) public static var maximumElementCount = 1 << 30
+
+    public init(shape: [Int], scalars: [Float]) throws {
+        let count = try Tensor.elementCount(of: shape)
+        guard count == scalars.count else {
+            throw LRPError.shapeMismatch(operation: "tensor",
+                "shape \(describe(shape: shape)) needs \(count) values, got \(scalars.count)")
+        }
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// For callers that have already validated the element count.
+    init(unchecked shape: [Int], scalars: [Float]) {
+        assert(shape.reduce(1, *) == scalars.count)
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    public init(shape: [Int], repeating value: Float) throws {
+        let count = try Tensor.elementCount(of: shape)
+        self.init(unchecked: shape, scalars: [Float](repeating: value, count: count))
+    }
+
+    public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(shape: shape, repeating: 0) }
+
+    public init(scalar: Float) { self.init(unchecked: [], scalars: [scalar]) }
+
+    /// A 1-D tensor.
+    public init(_ values: [Float]) { self.init(unchecked: [values.count], scalars: values) }
+
+    public var count: Int { scalars.count }
+    public var rank: Int { shape.count }
+
+    /// The product of `shape`, checked against overflow and `maximumElementCount`.
+    public static func elementCount(of shape: [Int]) throws -> Int {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else {
+                throw LRPError.invalidArgument("negative dimension in shape \(describe(shape: shape))")
+            }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= maximumElementCount else {
+                throw LRPError.tooLarge("shape \(describe(shape: shape)) has more elements than the limit of \(maximumElementCount)")
+            }
+            count = product
+        }
+        return count
+    }
+
+    /// The same values under another shape; one dimension may be -1 and is inferred.
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        var target = newShape
+        if let inferred = newShape.firstIndex(of: -1) {
+            let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            guard known > 0, count % known == 0 else {
+                throw LRPError.shapeMismatch(operation: "reshape",
+                    "cannot reshape \(describe(shape: shape)) into \(newShape.map { $0 == -1 ? "?" : String($0) }.joined(separator: "x"))")
+            }
+            target[inferred] = count / known
+        }
+        guard (try Tensor.elementCount(of: target)) == count else {
+            throw LRPError.shapeMismatch(operation: "reshape",
+                "cannot reshape \(describe(shape: shape)) (\(count) values) into \(describe(shape: target))")
+        }
+        return Tensor(unchecked: target, scalars: scalars)
+    }
+
+    /// Row-major strides of `shape`.
+    static func strides(of shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var step = 1
+        for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[axis] = step
+            step *= shape[axis]
+        }
+        return strides
+    }
+
+    /// Applies `transform` to every element.
+    public func map(_ transform: (Float) -> Float) -> Tensor {
+        Tensor(unchecked: shape, scalars: scalars.map(transform))
+    }
+
+    /// The value at a full index (one integer per axis).
+    public subscript(index: Int...) -> Float {
+        get {
+            precondition(index.count == rank, "index rank")
+            var offset = 0
+            for (axis, i) in index.enumerated() { offset = offset * shape[axis] + i }
+            return scalars[offset]
+        }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// A one-line summary: shape, dtype, range.
+    public var description: String {
+        guard let lowest = scalars.min(), let highest = scalars.max() else {
+            return "tensor \(describe(shape: shape)) float32 (empty)"
+        }
+        return "tensor \(describe(shape: shape)) float32 min \(formatScalar(lowest)) max \(formatScalar(highest))"
+    }
+}
+
+/// Prints a Float the way numpy does for short summaries: up to 6 significant digits.
+public func formatScalar(_ value: Float) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    if value == value.rounded(), abs(value) < 1e7 { return String(Int(value)) }
+    var text = String(format: "%.6g", Double(value))
+    if text.contains("e") { return text }
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
+}

@@ -1,0 +1,2 @@
+import LRPKit
+print("lrps")
