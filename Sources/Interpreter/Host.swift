@@ -1,0 +1,22 @@
+import LRPKit
+
+/// What the interpreter needs from whoever runs it. The interpreter knows nothing of terminals:
+/// `lrps` draws images in a terminal, a notebook writer embeds them, a test records them.
+public protocol Host: AnyObject {
+    /// Text output (`print`, value summaries). Each call is one or more whole lines, newline included.
+    func write(_ text: String)
+    /// An image from `show`; `caption` is a one-line description (what, shape, value range).
+    func show(_ image: Image, caption: String)
+}
+
+/// A host that collects everything it is given; for tests and non-interactive embedding.
+public final class RecordingHost: Host {
+    public private(set) var output = ""
+    public private(set) var images: [(image: Image, caption: String)] = []
+    public init() {}
+    public func write(_ text: String) { output += text }
+    public func show(_ image: Image, caption: String) {
+        images.append((image, caption))
+        output += "[image] \(caption)\n"
+    }
+}

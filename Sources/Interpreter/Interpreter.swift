@@ -1,1 +1,0 @@
-// The lrps command interpreter: source -> tokens -> syntax tree -> evaluation.
