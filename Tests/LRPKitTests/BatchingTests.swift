@@ -3,7 +3,7 @@ import XCTest
 
 final class BatchingTests: XCTestCase {
     func testBatchedExplanationEqualsOneShot() throws {
-        let net = try LayerTests().smallNetwork(bias: true)
+        let net = try LayerTests.smallNetwork(bias: true)
         let x = LayerTests.random([23, 14, 14, 1], seed: 21)
         let t = try Tensor.oneHot((0..<23).map { $0 % 5 }, classes: 5)
         let y = try net.forward(x)
@@ -19,7 +19,7 @@ final class BatchingTests: XCTestCase {
     }
 
     func testPredictionsAreArgmaxOfOutputs() throws {
-        let net = try LayerTests().smallNetwork(bias: true)
+        let net = try LayerTests.smallNetwork(bias: true)
         let x = LayerTests.random([9, 14, 14, 1], seed: 22)
         let expected = try net.forward(x).argmax(axis: 1).scalars.map { Int($0) }
         XCTAssertEqual(try net.predictions(x, batchSize: 2), expected)
