@@ -1,0 +1,4 @@
+import LRPKit
+
+/// Loading and saving data sets, tensors and networks.
+let dataBuiltins: [Builtin] = []
