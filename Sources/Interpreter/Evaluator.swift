@@ -135,8 +135,15 @@ final class Evaluator {
         var positionalAt: [Position] = [], keywordAt: [Position] = []
         for arg in args {
             // `help relprop`: the name itself, not its value.
-            if name == "help", case .name(let topic, _) = arg.value, arg.label == nil {
+            // `load mnist PATH`: the kind word, even when a variable has that name.
+            if name == "help" || (name == "load" && positional.isEmpty),
+               case .name(let topic, _) = arg.value, arg.label == nil {
                 positional.append(.string(topic)); positionalAt.append(arg.position)
+                continue
+            }
+            if let label = arg.label, builtin.wordKeywords.contains(label), case .name(let word, _) = arg.value,
+               variables[word] == nil {
+                keywords.append((label, .string(word))); keywordAt.append(arg.position)
                 continue
             }
             let value = try single(arg.value)
@@ -303,9 +310,10 @@ final class Evaluator {
             switch name {
             case "images": return .tensor(d.images)
             case "labels": return .tensor(Tensor(d.labels.map(Float.init)))
-            case "count": return .number(Double(d.labels.count))
+            case "targets": return .tensor(d.targets)
+            case "count": return .number(Double(d.count))
             case "name": return .string(d.name)
-            default: members = ["images", "labels", "count", "name"]
+            default: members = ["images", "labels", "targets", "count", "name"]
             }
         case .tensor(let t):
             switch name {

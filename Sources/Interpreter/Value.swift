@@ -15,19 +15,6 @@ final class NetworkValue {
     }
 }
 
-/// A labelled image set, e.g. the MNIST test set: images N x H x W x 1 scaled to [-1, 1].
-struct Dataset {
-    var name: String
-    var split: String
-    var images: Tensor
-    var labels: [Int]
-
-    var description: String {
-        let shape = images.shape.dropFirst().map(String.init).joined(separator: "x")
-        return "dataset \(name) \(split): \(labels.count) images \(shape)"
-    }
-}
-
 /// Every value a script can hold.
 enum Value {
     case tensor(Tensor)
@@ -96,7 +83,7 @@ extension Value {
         case .layer(let layer): return layer.description
         case .rule(let rule): return rule.description
         case .ruleSet(let set): return describeRuleSet(set)
-        case .dataset(let d): return d.description
+        case .dataset(let d): return "dataset \(d.name): \(d.count) images \(describe(shape: Array(d.images.shape.dropFirst())))"
         case .results(let values, _): return values.map(\.printed).joined(separator: " ")
         case .none: return ""
         }

@@ -18,10 +18,12 @@ struct Builtin: Sendable {
     let keywords: [String]
     /// Whether a bare mention (`relu`, `zplus`, `deeptaylor`, `help`) calls it with no arguments.
     let bareCall: Bool
+    /// Keywords whose value may be a bare word taken as a string: `map=heat`.
+    let wordKeywords: [String]
     let body: @Sendable (inout Call) throws -> Value
 
     init(_ name: String, _ group: Group, usage: String, _ summary: String, details: String = "",
-         keywords: [String] = [], bareCall: Bool = false, body: @escaping @Sendable (inout Call) throws -> Value) {
+         keywords: [String] = [], wordKeywords: [String] = [], bareCall: Bool = false, body: @escaping @Sendable (inout Call) throws -> Value) {
         self.name = name
         self.group = group
         self.usage = usage
@@ -29,6 +31,7 @@ struct Builtin: Sendable {
         self.details = details
         self.keywords = keywords
         self.bareCall = bareCall
+        self.wordKeywords = wordKeywords
         self.body = body
     }
 }
