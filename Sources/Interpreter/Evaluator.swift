@@ -68,7 +68,7 @@ final class Evaluator {
 
     // MARK: Expressions
 
-    func evaluate(_ expr: Expression) throws(ScriptError) -> Value {
+    func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
         switch expr {
         case .number(let v, _): return .number(v)
         case .string(let s, _): return .string(s)
@@ -97,7 +97,7 @@ final class Evaluator {
     }
 
     /// Evaluates an operand, rejecting multi-result and effect-only commands.
-    private func single(_ expr: Expression) throws(ScriptError) -> Value {
+    private func single(_ expr: Expr) throws(ScriptError) -> Value {
         let value = try evaluate(expr)
         switch value {
         case .results(_, let names):
@@ -237,6 +237,11 @@ final class Evaluator {
         switch v {
         case .tensor(let t): return t
         case .number(let n): return Tensor(scalar: Float(n))
+        case .list(let items):
+            // A (nested) list of numbers, as numpy treats it in arithmetic.
+            let parts = items.compactMap(numericTensor)
+            guard parts.count == items.count, !parts.isEmpty else { return nil }
+            return try? Tensor.stacked(parts)
         default: return nil
         }
     }
@@ -244,7 +249,7 @@ final class Evaluator {
     // MARK: Indexing
 
     private func index(_ base: Value, _ items: [IndexItem], at position: Position) throws(ScriptError) -> Value {
-        func integer(_ expr: Expression) throws(ScriptError) -> Int {
+        func integer(_ expr: Expr) throws(ScriptError) -> Int {
             let v = try single(expr)
             let n: Double
             switch v {

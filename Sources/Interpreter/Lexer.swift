@@ -110,8 +110,8 @@ struct Lexer {
         let (l, col) = (line, column)
         var text = ""
         while let d = current, d.isNumber || d == "_" { if d != "_" { text.append(d) }; advance() }
-        if current == ".", peek().map({ $0.isNumber }) ?? true {
-            // `1.` and `1.5` are numbers; `x.labels` is not reached here (identifiers start with a letter).
+        if current == ".", !(peek().map { $0.isLetter || $0 == "_" } ?? false) {
+            // `1.` and `1.5` are numbers; `1.e3` is not (write 1e3).
             text.append("."); advance()
             while let d = current, d.isNumber { text.append(d); advance() }
         }
@@ -124,7 +124,9 @@ struct Lexer {
             }
         }
         if let d = current, d.isLetter || d == "_" {
-            throw error("malformed number '\(text)\(d)'", line: l, column: col)
+            var rest = ""
+            while let e = current, e.isLetter || e.isNumber || e == "_" || e == "." { rest.append(e); advance() }
+            throw error("malformed number '\(text)\(rest)'", line: l, column: col)
         }
         guard let value = Double(text) else { throw error("malformed number '\(text)'", line: l, column: col) }
         return value

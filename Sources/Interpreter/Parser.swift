@@ -11,7 +11,7 @@ struct Parser {
         case open
         /// An argument of a command call: whitespace-separated, no nested command calls.
         case argument
-        /// Inside `[ ]` or a call's `( )`: no command calls; whitespace does not matter.
+        /// A list item or a call argument: a command call may start here, its arguments end at `,`.
         case nested
     }
 
@@ -88,7 +88,7 @@ struct Parser {
 
     // MARK: Expressions
 
-    mutating func expression(_ context: Context) throws(ScriptError) -> Expression {
+    mutating func expression(_ context: Context) throws(ScriptError) -> Expr {
         try comparison(context)
     }
 
@@ -99,8 +99,8 @@ struct Parser {
     }
 
     private mutating func binaryLevel(_ context: Context, _ symbols: [String],
-                                      _ operand: (inout Parser, Context) throws(ScriptError) -> Expression)
-    throws(ScriptError) -> Expression {
+                                      _ operand: (inout Parser, Context) throws(ScriptError) -> Expr)
+    throws(ScriptError) -> Expr {
         var left = try operand(&self, context)
         while case .symbol(let s) = current.kind, symbols.contains(s), !endsArgument(context) {
             let opToken = advance()
@@ -110,19 +110,19 @@ struct Parser {
         return left
     }
 
-    private mutating func comparison(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func comparison(_ context: Context) throws(ScriptError) -> Expr {
         try binaryLevel(context, ["==", "!=", "<", "<=", ">", ">="]) { (p: inout Parser, c: Context) throws(ScriptError) in try p.additive(c) }
     }
 
-    private mutating func additive(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func additive(_ context: Context) throws(ScriptError) -> Expr {
         try binaryLevel(context, ["+", "-"]) { (p: inout Parser, c: Context) throws(ScriptError) in try p.multiplicative(c) }
     }
 
-    private mutating func multiplicative(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func multiplicative(_ context: Context) throws(ScriptError) -> Expr {
         try binaryLevel(context, ["*", "/", "@"]) { (p: inout Parser, c: Context) throws(ScriptError) in try p.unary(c) }
     }
 
-    private mutating func unary(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func unary(_ context: Context) throws(ScriptError) -> Expr {
         if current.isSymbol("-") || current.isSymbol("+") {
             let opToken = advance()
             let operand = try unary(context)
@@ -134,7 +134,7 @@ struct Parser {
         return try power(context)
     }
 
-    private mutating func power(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func power(_ context: Context) throws(ScriptError) -> Expr {
         let base = try postfix(context)
         guard current.isSymbol("^") else { return base }
         let opToken = advance()
@@ -143,7 +143,7 @@ struct Parser {
         return .binary(op: "^", base, exponent, position(opToken))
     }
 
-    private mutating func postfix(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func postfix(_ context: Context) throws(ScriptError) -> Expr {
         var expr = try primary(context)
         while true {
             // In command arguments a space before `(` or `[` starts a new argument.
@@ -174,7 +174,7 @@ struct Parser {
     /// Whether the current token can begin a command argument.
     private func startsArgument(after name: Token) -> Bool {
         let token = current
-        guard token.spaceBefore else { return false }
+        guard token.spaceBefore, token.line == name.line else { return false }
         switch token.kind {
         case .identifier:
             // `name = ...` would be an assignment, handled before; `name == x` is a comparison.
@@ -188,7 +188,7 @@ struct Parser {
         }
     }
 
-    private mutating func primary(_ context: Context) throws(ScriptError) -> Expression {
+    private mutating func primary(_ context: Context) throws(ScriptError) -> Expr {
         let token = current
         switch token.kind {
         case .number(let value):
@@ -200,23 +200,27 @@ struct Parser {
         case .identifier(let name):
             _ = advance()
             if name == "true" || name == "false" { return .boolean(name == "true", position(token)) }
-            if context == .open, commands.contains(name), startsArgument(after: token) {
-                return .call(name: name, try commandArguments(), command: true, position(token))
+            if context != .argument, commands.contains(name), startsArgument(after: token) {
+                return .call(name: name, try commandArguments(stopAtComma: context == .nested), command: true, position(token))
             }
             return .name(name, position(token))
         case .symbol("("):
             _ = advance()
             if current.isSymbol(")") { throw error("empty parentheses", at: current) }
             let inner = try expression(.open)
+            if current.kind == .newline || current.kind == .end {
+                throw error("'(' is never closed", at: token)
+            }
             _ = try expect(")", "to close '(' from line \(token.line) column \(token.column)")
             return inner
         case .symbol("["):
             _ = advance()
-            var items: [Expression] = []
+            var items: [Expr] = []
             while !current.isSymbol("]") {
                 items.append(try expression(.nested))
                 if current.isSymbol(",") { _ = advance(); continue }
                 guard current.isSymbol("]") else {
+                    if current.kind == .newline || current.kind == .end { throw error("'[' is never closed", at: token) }
                     throw error("expected ',' or ']' in list from line \(token.line) column \(token.column), found \(current.display)", at: current)
                 }
             }
@@ -230,14 +234,15 @@ struct Parser {
     }
 
     /// Whitespace-separated arguments of a command call, up to the end of the statement or the
-    /// closing bracket around it.
-    private mutating func commandArguments() throws(ScriptError) -> [Argument] {
+    /// closing bracket around it (or, inside a list or call, the next comma).
+    private mutating func commandArguments(stopAtComma: Bool) throws(ScriptError) -> [Argument] {
         var args: [Argument] = []
         while true {
             switch current.kind {
             case .newline, .end: return args
             case .symbol(")"), .symbol("]"), .symbol("}"): return args
             case .symbol(","):
+                if stopAtComma { return args }
                 _ = advance()
                 continue
             default: break
@@ -265,6 +270,7 @@ struct Parser {
             args.append(try argument(.nested))
             if current.isSymbol(",") { _ = advance(); continue }
             guard current.isSymbol(closing) else {
+                if current.kind == .newline || current.kind == .end { throw error("'(' is never closed", at: opener) }
                 throw error("expected ',' or '\(closing)' in the call from line \(opener.line) column \(opener.column), found \(current.display)", at: current)
             }
         }
@@ -277,11 +283,11 @@ struct Parser {
         var items: [IndexItem] = []
         func isEnd(_ t: Token) -> Bool { t.isSymbol(",") || t.isSymbol("]") || t.isSymbol(":") }
         while true {
-            var start: Expression? = nil
+            var start: Expr? = nil
             if !isEnd(current) { start = try expression(.nested) }
             if current.isSymbol(":") {
                 _ = advance()
-                var end: Expression? = nil, step: Expression? = nil
+                var end: Expr? = nil, step: Expr? = nil
                 if !isEnd(current) { end = try expression(.nested) }
                 if current.isSymbol(":") {
                     _ = advance()
@@ -294,6 +300,9 @@ struct Parser {
                 throw error("expected an index or a slice, found \(current.display)", at: current)
             }
             if current.isSymbol(",") { _ = advance(); continue }
+            if current.kind == .newline || current.kind == .end {
+                throw error("'[' is never closed", at: opener)
+            }
             _ = try expect("]", "to close '[' from line \(opener.line) column \(opener.column)")
             return items
         }

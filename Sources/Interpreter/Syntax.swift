@@ -4,19 +4,19 @@ struct Position: Equatable, Sendable {
     var column: Int
 }
 
-indirect enum Expression: Equatable, Sendable {
+indirect enum Expr: Equatable, Sendable {
     case number(Double, Position)
     case string(String, Position)
     case boolean(Bool, Position)
     case name(String, Position)
-    case list([Expression], Position)
-    case unary(op: String, Expression, Position)
-    case binary(op: String, Expression, Expression, Position)
+    case list([Expr], Position)
+    case unary(op: String, Expr, Position)
+    case binary(op: String, Expr, Expr, Position)
     /// `f(a, k=v)` (`command == false`) or `f a k=v` (`command == true`); `f` is always a builtin.
     case call(name: String, [Argument], command: Bool, Position)
-    case index(Expression, [IndexItem], Position)
+    case index(Expr, [IndexItem], Position)
     /// `dataset.labels`
-    case member(Expression, String, Position)
+    case member(Expr, String, Position)
 
     var position: Position {
         switch self {
@@ -31,18 +31,18 @@ indirect enum Expression: Equatable, Sendable {
 struct Argument: Equatable, Sendable {
     /// The keyword of `key=value`, nil for a positional argument.
     var label: String?
-    var value: Expression
+    var value: Expr
     var position: Position
 }
 
 /// One entry of `x[...]`: an index or a `start:end:step` slice with optional parts.
 enum IndexItem: Equatable, Sendable {
-    case index(Expression)
-    case slice(start: Expression?, end: Expression?, step: Expression?)
+    case index(Expr)
+    case slice(start: Expr?, end: Expr?, step: Expr?)
 }
 
 enum Statement: Equatable, Sendable {
-    case expression(Expression)
+    case expression(Expr)
     /// `a = e` or `a, b = e` (a command with several results).
-    case assignment(targets: [String], Expression, Position)
+    case assignment(targets: [String], Expr, Position)
 }

@@ -20,6 +20,28 @@ let networkBuiltins: [Builtin] = [
         guard !layers.isEmpty else { throw c.fail("network: the layer list is empty", argument: 0) }
         return .network(NetworkValue(network: Network(layers), origin: "inline"))
     },
+    Builtin("linear", .network, usage: "linear(PREFIX)",
+            "A fully connected layer from tutorial weight files PREFIX-W.txt (in x out) and PREFIX-B.txt.") { c in
+        try c.expectCount(1...1, usage: "linear(PREFIX)")
+        let (weight, bias) = try weights(&c)
+        guard weight.rank == 2 else {
+            throw c.fail("linear: the weights of \(try c.string(0)) are \(describe(shape: weight.shape)), not a matrix; use conv", argument: 0)
+        }
+        return .layer(try Linear(weight: weight, bias: bias))
+    },
+    Builtin("conv", .network, usage: "conv(PREFIX, stride=1, padding=0, value=0)",
+            "A convolution from tutorial weight files; the kernel shape kh x kw x in x out is the name's last '-' field.",
+            details: "padding=P pads the input by P pixels of value= on every side first (valid convolution otherwise).",
+            keywords: ["stride", "padding", "value"]) { c in
+        try c.expectCount(1...1, usage: "conv(PREFIX, stride=1, padding=0, value=0)")
+        let (weight, bias) = try weights(&c)
+        guard weight.rank == 4 else {
+            throw c.fail("conv: the weights of \(try c.string(0)) are \(describe(shape: weight.shape)); a kernel needs a name ending in its shape, e.g. c1-5x5x1x10", argument: 0)
+        }
+        return .layer(try Convolution(weight: weight, bias: bias, stride: try c.integerKeyword("stride", default: 1),
+                                      padding: try c.integerKeyword("padding", default: 0),
+                                      padValue: Float(try c.numberKeyword("value", default: 0))))
+    },
     Builtin("relu", .network, usage: "relu", "A ReLU layer: max(0, x).", bareCall: true) { c in
         try c.expectCount(0...0, usage: "relu")
         return .layer(ReLU())
@@ -92,4 +114,19 @@ private func trace(of net: NetworkValue, _ c: inout Call) throws -> [Tensor] {
         throw c.fail("\(c.name): this network has not been run yet; run `forward NET X` first or pass the input: `\(c.name) NET X ...`", argument: 0)
     }
     return trace
+}
+
+/// Reads PREFIX-W.txt / PREFIX-B.txt, reporting paths as the user wrote them.
+private func weights(_ c: inout Call) throws -> (Tensor, Tensor) {
+    let prefix = try c.string(0, "PREFIX")
+    let resolved = c.evaluator.resolve(path: prefix)
+    do {
+        return try TutorialWeights.read(prefix: resolved)
+    } catch let error as LRPError {
+        if case .file(let path, let message) = error {
+            let shown = path.hasPrefix(resolved) ? prefix + path.dropFirst(resolved.count) : path
+            throw c.fail("\(c.name): \(shown): \(message)", argument: 0)
+        }
+        throw error
+    }
 }

@@ -73,8 +73,12 @@ private func helpText(_ c: Call) throws -> String {
         for group in Builtin.Group.allCases {
             lines.append("  \(group.rawValue):")
             for b in Builtins.all where b.group == group {
-                let usage = b.usage.count < 34 ? b.usage + String(repeating: " ", count: 34 - b.usage.count) : b.usage + "  "
-                lines.append("    \(usage)\(b.summary)")
+                if b.usage.count < 34 {
+                    lines.append("    " + b.usage + String(repeating: " ", count: 34 - b.usage.count) + b.summary)
+                } else {
+                    lines.append("    " + b.usage)
+                    lines.append(String(repeating: " ", count: 38) + b.summary)
+                }
             }
         }
         return lines.joined(separator: "\n")
