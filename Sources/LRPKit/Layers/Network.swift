@@ -1,0 +1,76 @@
+/// A sequence of layers, with the tutorial's three passes over the whole net.
+public struct Network: Sendable, CustomStringConvertible {
+    public var layers: [any Layer]
+
+    public init(_ layers: [any Layer]) {
+        self.layers = layers
+    }
+
+    /// The input of every layer and, last, the network's output (`layers.count + 1` tensors).
+    public func activations(_ input: Tensor) throws -> [Tensor] {
+        var values = [input]
+        values.reserveCapacity(layers.count + 1)
+        for (index, layer) in layers.enumerated() {
+            values.append(try inLayer(index) { try layer.forward(values[index]) })
+        }
+        return values
+    }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        var x = input
+        for (index, layer) in layers.enumerated() { x = try inLayer(index) { try layer.forward(x) } }
+        return x
+    }
+
+    /// Plain back-propagation of `gradient` (shaped like the output) down to the input.
+    public func gradprop(_ gradient: Tensor, input: Tensor) throws -> Tensor {
+        try gradprop(gradient, activations: activations(input))
+    }
+
+    public func gradprop(_ gradient: Tensor, activations: [Tensor]) throws -> Tensor {
+        try checkOutput(gradient, activations: activations, what: "gradient")
+        var g = gradient
+        for index in layers.indices.reversed() {
+            g = try inLayer(index) { try layers[index].gradprop(g, input: activations[index]) }
+        }
+        return g
+    }
+
+    /// Relevance of the input, starting from `relevance` at the output (e.g. `Y * T`).
+    public func relprop(_ relevance: Tensor, input: Tensor, rules: RuleSet) throws -> Tensor {
+        try relprop(relevance, activations: activations(input), rules: rules)
+    }
+
+    public func relprop(_ relevance: Tensor, activations: [Tensor], rules: RuleSet) throws -> Tensor {
+        try checkOutput(relevance, activations: activations, what: "relevance")
+        let assigned = try rules.rules(for: self)
+        var r = relevance
+        for index in layers.indices.reversed() {
+            r = try inLayer(index) { try layers[index].relprop(r, input: activations[index], rule: assigned[index]) }
+        }
+        return r
+    }
+
+    private func checkOutput(_ value: Tensor, activations: [Tensor], what: String) throws {
+        guard activations.count == layers.count + 1 else {
+            throw LRPError.invalidArgument("\(activations.count) activations for a network of \(layers.count) layers")
+        }
+        let output = activations[layers.count].shape
+        guard value.shape == output else {
+            throw LRPError.shapeMismatch(operation: what,
+                "\(what) of shape \(describe(shape: value.shape)) does not match the network output \(describe(shape: output))")
+        }
+    }
+
+    /// Runs `body` and names the layer in any error it throws.
+    private func inLayer<T>(_ index: Int, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as LRPError {
+            if case .layer = error { throw error }
+            throw LRPError.layer("\(index + 1) (\(layers[index].description))", error.description)
+        }
+    }
+
+    public var description: String {
+        "network of \(layers.count) layers: " + layers.map(\.description).joined(separator: ", ")
+    }
+}

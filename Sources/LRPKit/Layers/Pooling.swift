@@ -1,0 +1,160 @@
+/// Sum pooling over k x k windows with a stride, scaled: `y = scale * sum(window)`.
+/// The tutorial's is 2x2, stride 2, scale 0.5. A linear map whose "weight" is the scale, so the
+/// LRP rules apply to it unchanged (z+ on it is the tutorial's z rule).
+public struct SumPooling: LinearMap {
+    public let size: Int
+    public let stride: Int
+    public let scale: Float
+
+    public init(size: Int, stride: Int, scale: Float) throws {
+        guard size >= 1, stride >= 1 else {
+            throw LRPError.invalidArgument("pooling: size and stride must be >= 1 (got \(size), \(stride))")
+        }
+        self.size = size
+        self.stride = stride
+        self.scale = scale
+    }
+
+    public var weight: Tensor { Tensor([scale]) }
+    public var bias: Tensor? { nil }
+    public var kind: String { "sumpool" }
+    public var description: String { "sumpool \(size)x\(size) stride \(stride) scale \(formatScalar(scale))" }
+
+    public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        let grid = try PoolingGrid(input.shape, size: size, stride: stride, layer: description)
+        let w = weight.scalars[0]
+        var out = [Float](repeating: 0, count: grid.outputCount)
+        input.scalars.withUnsafeBufferPointer { x in
+            grid.forEachWindow { outIndex, inIndex in out[outIndex] += x[inIndex] }
+        }
+        return Tensor(unchecked: grid.outputShape, scalars: out.map { $0 * w })
+    }
+
+    public func applyTransposed(_ gradient: Tensor, weight: Tensor, inputShape: [Int]) throws -> Tensor {
+        let grid = try PoolingGrid(inputShape, size: size, stride: stride, layer: description)
+        try grid.check(gradient: gradient)
+        let w = weight.scalars[0]
+        var out = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        gradient.scalars.withUnsafeBufferPointer { g in
+            grid.forEachWindow { outIndex, inIndex in out[inIndex] += w * g[outIndex] }
+        }
+        return Tensor(unchecked: inputShape, scalars: out)
+    }
+}
+
+/// Average pooling: sum pooling scaled by 1 / (k * k).
+public struct AveragePooling: LinearMap {
+    private let sum: SumPooling
+
+    public init(size: Int, stride: Int) throws {
+        sum = try SumPooling(size: size, stride: stride, scale: 1 / Float(size * size))
+    }
+
+    public var size: Int { sum.size }
+    public var stride: Int { sum.stride }
+    public var weight: Tensor { sum.weight }
+    public var bias: Tensor? { nil }
+    public var kind: String { "avgpool" }
+    public var description: String { "avgpool \(size)x\(size) stride \(stride)" }
+
+    public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        try sum.apply(input, weight: weight, bias: bias)
+    }
+
+    public func applyTransposed(_ gradient: Tensor, weight: Tensor, inputShape: [Int]) throws -> Tensor {
+        try sum.applyTransposed(gradient, weight: weight, inputShape: inputShape)
+    }
+}
+
+/// Max pooling: the gradient and, by winner-take-all, the relevance of a window go to its first
+/// largest input (row-major within the window).
+public struct MaxPooling: Layer {
+    public let size: Int
+    public let stride: Int
+
+    public init(size: Int, stride: Int) throws {
+        guard size >= 1, stride >= 1 else {
+            throw LRPError.invalidArgument("pooling: size and stride must be >= 1 (got \(size), \(stride))")
+        }
+        self.size = size
+        self.stride = stride
+    }
+
+    public var kind: String { "maxpool" }
+    public var description: String { "maxpool \(size)x\(size) stride \(stride)" }
+    public var defaultRule: Rule { .winnerTakeAll }
+
+    public func forward(_ input: Tensor) throws -> Tensor {
+        let grid = try PoolingGrid(input.shape, size: size, stride: stride, layer: description)
+        var out = [Float](repeating: -.infinity, count: grid.outputCount)
+        input.scalars.withUnsafeBufferPointer { x in
+            grid.forEachWindow { o, i in out[o] = Swift.max(out[o], x[i]) }
+        }
+        return Tensor(unchecked: grid.outputShape, scalars: out)
+    }
+
+    /// Sends each output value to its window's winner.
+    private func route(_ values: Tensor, input: Tensor) throws -> Tensor {
+        let grid = try PoolingGrid(input.shape, size: size, stride: stride, layer: description)
+        try grid.check(gradient: values)
+        var best = [Float](repeating: -.infinity, count: grid.outputCount)
+        var winner = [Int](repeating: -1, count: grid.outputCount)
+        input.scalars.withUnsafeBufferPointer { x in
+            grid.forEachWindow { o, i in
+                if x[i] > best[o] || winner[o] < 0 { best[o] = x[i]; winner[o] = i }
+            }
+        }
+        var out = [Float](repeating: 0, count: input.count)
+        for (o, i) in winner.enumerated() where i >= 0 { out[i] += values.scalars[o] }
+        return Tensor(unchecked: input.shape, scalars: out)
+    }
+
+    public func gradprop(_ gradient: Tensor, input: Tensor) throws -> Tensor {
+        try route(gradient, input: input)
+    }
+
+    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+        guard rule == .winnerTakeAll else {
+            throw LRPError.invalidArgument("rule \(rule) does not apply to \(description); it takes wta")
+        }
+        return try route(relevance, input: input)
+    }
+}
+
+/// The window geometry shared by the pooling layers (NHWC, no padding).
+struct PoolingGrid {
+    let n, h, w, c, size, stride, oh, ow: Int
+    let layer: String
+
+    init(_ shape: [Int], size: Int, stride: Int, layer: String) throws {
+        guard shape.count == 4, shape[1] >= size, shape[2] >= size else {
+            throw LRPError.shapeMismatch(operation: layer,
+                "expects N x H x W x C input with H, W >= \(size), got \(describe(shape: shape))")
+        }
+        (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        (self.size, self.stride, self.layer) = (size, stride, layer)
+        oh = (h - size) / stride + 1
+        ow = (w - size) / stride + 1
+    }
+
+    var outputShape: [Int] { [n, oh, ow, c] }
+    var outputCount: Int { n * oh * ow * c }
+
+    func check(gradient: Tensor) throws {
+        guard gradient.shape == outputShape else {
+            throw LRPError.shapeMismatch(operation: layer,
+                "output gradient or relevance of shape \(describe(shape: gradient.shape)) does not fit (expected \(describe(shape: outputShape)))")
+        }
+    }
+
+    /// Calls `body(outputIndex, inputIndex)` for every input of every window, row-major in the window.
+    func forEachWindow(_ body: (Int, Int) -> Void) {
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+            let o = ((b * oh + oy) * ow + ox) * c
+            for ky in 0..<size { for kx in 0..<size {
+                let i = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c
+                for ch in 0..<c { body(o + ch, i + ch) }
+            } }
+        } } }
+    }
+}
