@@ -74,3 +74,8 @@ png('palette.png', 3, 1, 8, 3, [bytes([0, 1, 2])],
     extra=struct.pack('>I', 9) + b'PLTE' + plte + struct.pack('>I', zlib.crc32(b'PLTE' + plte) & 0xffffffff))
 # gray+alpha 2x1: (gray 7, alpha 0) -> composited on white 255; (gray 100, alpha 255) -> 100
 png('gray-alpha.png', 2, 1, 8, 4, [bytes([7, 0, 100, 255])])
+
+# --- a gzip bomb in miniature: 4 MiB of zeros in a few KiB
+import gzip
+with gzip.GzipFile('zeros-4mib.gz', 'wb', mtime=0) as f:
+    f.write(bytes(4 << 20))
