@@ -52,7 +52,7 @@ final class LayerTests: XCTestCase {
     }
 
     /// A small bias-free net: convolution, pooling, linear.
-    func smallNetwork(bias: Bool) throws -> Network {
+    static func smallNetwork(bias: Bool) throws -> Network {
         Network([
             try Convolution(weight: Self.random([3, 3, 1, 4], seed: 11),
                             bias: bias ? Self.random([4], seed: 12) : Tensor(shape: [4], repeating: 0)),
@@ -66,7 +66,7 @@ final class LayerTests: XCTestCase {
     }
 
     func testLRP0ConservesRelevanceWithoutBias() throws {
-        let net = try smallNetwork(bias: false)
+        let net = try Self.smallNetwork(bias: false)
         let x = Self.random([3, 14, 14, 1], seed: 15)
         let y = try net.forward(x)
         let r = try net.relprop(y, input: x, rules: RuleSet(rest: .lrp0))
@@ -78,7 +78,7 @@ final class LayerTests: XCTestCase {
     }
 
     func testDeepTaylorConservesRelevanceWithinTheBox() throws {
-        let net = try smallNetwork(bias: true)
+        let net = try Self.smallNetwork(bias: true)
         let x = Self.random([2, 14, 14, 1], seed: 16)
         let y = try net.forward(x)
         let t = try Tensor.oneHot([1, 3], classes: 5)
@@ -97,7 +97,7 @@ final class LayerTests: XCTestCase {
         XCTAssertThrowsError(try MaxPooling(size: 2, stride: 2).relprop(
             Tensor(shape: [1, 2, 2, 1], repeating: 1), input: x, rule: .zPlus))
         XCTAssertThrowsError(try ReLU().relprop(x, input: x, rule: .flat))
-        let net = try smallNetwork(bias: false)
+        let net = try Self.smallNetwork(bias: false)
         XCTAssertThrowsError(try net.relprop(Tensor(shape: [1, 4], repeating: 1), input: Self.random([1, 14, 14, 1], seed: 1), rules: .deepTaylor)) { error in
             XCTAssertTrue("\(error)".contains("1x4") && "\(error)".contains("1x5"), "\(error)")
         }
