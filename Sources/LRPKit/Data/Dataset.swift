@@ -80,6 +80,9 @@ extension Dataset {
     public static func loadIDX(images imagesPath: String, labels labelsPath: String, name: String) throws -> Dataset {
         let images = try IDXFile.read(imagesPath, magic: IDXFile.imagesMagic)
         let labels = try IDXFile.read(labelsPath, magic: IDXFile.labelsMagic)
+        guard images.shape[1] > 0, images.shape[2] > 0 else {
+            throw LRPError.file(path: imagesPath, "images of \(images.shape[1])x\(images.shape[2]) pixels")
+        }
         guard images.shape[0] == labels.shape[0] else {
             throw LRPError.file(path: labelsPath, "holds \(labels.shape[0]) labels, \(imagesPath) holds \(images.shape[0]) images")
         }
