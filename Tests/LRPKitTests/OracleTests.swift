@@ -82,7 +82,8 @@ final class OracleTests: XCTestCase {
         for (_, file) in maps { XCTAssertEqual(try fixtures.array(file).values.count, 12 * 784) }
         let figures = try XCTUnwrap(tutorial["figures"] as? [String: String])
         XCTAssertEqual(Set(figures.keys), ["data", "mlp-sensitivity", "mlp-deeptaylor",
-                                           "cnn-sensitivity", "cnn-deeptaylor", "cnn-alphabeta"])
+                                           "cnn-sensitivity", "cnn-deeptaylor", "cnn-alphabeta",
+                                           "data-float32-pixels"])
         for (_, file) in figures { XCTAssertEqual(try fixtures.array(file).shape, [64, 768, 3]) }
         let errors = try XCTUnwrap(tutorial["testErrors"] as? [String: Int])
         XCTAssertEqual(errors["mlp"], 105)

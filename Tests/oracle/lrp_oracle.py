@@ -94,7 +94,8 @@ def _linear_rule(m, R, X, rule):
     elif name == "alphabeta":
         a, bb = rule["alpha"], rule["beta"]
         P, N = np.maximum(STAB, W), np.minimum(-STAB, W)
-        Xq = Xp + STAB
+        # The shift applies to the layer's input; in-layer padding stays the constant pad value.
+        Xq = m.pad(X + STAB, v)
         Rin = Xq * (g(a * R / f(Xq, P, zero_b), P) + g(-bb * R / f(Xq, N, zero_b), N))
     elif name in ("lrp0", "epsilon", "gamma"):
         if name == "gamma":
