@@ -268,6 +268,12 @@ final class IOTests: XCTestCase {
         XCTAssertEqual(try cnnLogits.argmax(axis: 1).scalars.map(Int.init), [2, 1, 0, 6, 8, 8, 0, 3, 8, 9, 4, 5])
 
         assertError("holds no tutorial weight files") { _ = try NetworkLoader.load(directory: temporary) }
+
+        // The numpy oracle's sample (Fixtures/oracle, float32) and logits (float64), read with NumpyFile.
+        let oracle = Self.testsFolder.appendingPathComponent("Fixtures/oracle/tutorial").path
+        XCTAssertEqual(try NumpyFile.read("\(oracle)/input.npy"), sample.images)
+        assertClose(mlpLogits.scalars, try NumpyFile.read("\(oracle)/mlp_logits.npy").scalars, tolerance: 1e-4)
+        assertClose(cnnLogits.scalars, try NumpyFile.read("\(oracle)/cnn_logits.npy").scalars, tolerance: 1e-4)
     }
 
     func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float = 2e-3,
