@@ -90,14 +90,11 @@ final class OracleTests: XCTestCase {
         XCTAssertEqual(errors["cnn"], 76)
     }
 
-    /// Runs the tutorial's two nets (weights from the shared data directory, skipped if absent) on
-    /// the oracle's 12 digits and compares logits and relevance maps. Figures are the lead's tests.
+    /// Runs the tutorial's two nets (the repository's copy of the weights, parsed here independently
+    /// of LRPKit's loader) on the oracle's 12 digits and compares logits and relevance maps.
     func testTutorialNetworksMatchOracle() throws {
-        let data = ProcessInfo.processInfo.environment["LRPS_DATA"] ?? "/work/shared/data"
-        let root = URL(fileURLWithPath: data).appendingPathComponent("tutorial")
-        guard FileManager.default.fileExists(atPath: root.appendingPathComponent("mlp/l1-W.txt").path) else {
-            throw XCTSkip("tutorial weights not found under \(root.path) (set LRPS_DATA)")
-        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../models/tutorial").standardized
         let fixtures = try OracleFixtures()
         let tutorial = try XCTUnwrap(fixtures.manifest["tutorial"] as? [String: Any])
         let maps = try XCTUnwrap(tutorial["maps"] as? [String: String])
