@@ -10,12 +10,11 @@ final class BatchingTests: XCTestCase {
         let whole = try net.relprop(y * t, input: x, rules: .deepTaylor)
         for batchSize in [1, 4, 23, 100] {
             let batched = try net.explain(x, targets: t, rules: .deepTaylor, batchSize: batchSize)
-            XCTAssertEqual(batched.shape, whole.shape)
-            for (a, b) in zip(batched.scalars, whole.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(b))) }
+            assertClose(batched, whole, "batch size \(batchSize)")
         }
-        XCTAssertEqual(try net.forward(x, batchSize: 5), y)
+        assertClose(try net.forward(x, batchSize: 5), y)
         let s = try net.sensitivity(x, targets: t, batchSize: 7)
-        XCTAssertEqual(s, try net.gradprop(t, input: x).raised(to: 2))
+        assertClose(s, try net.gradprop(t, input: x).raised(to: 2))
     }
 
     func testPredictionsAreArgmaxOfOutputs() throws {
