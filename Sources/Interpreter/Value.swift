@@ -106,12 +106,14 @@ func describeRuleSet(_ set: RuleSet) -> String {
 /// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals.
 func formatTensor(_ t: Tensor) -> String {
     if t.rank == 0 { return formatNumber(Double(t.scalars[0])) }
-    let integral = t.scalars.allSatisfy { $0.isFinite && $0 == $0.rounded() }
+    let integral = t.scalars.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e15 }
     var cells: [String]
     if integral {
         cells = t.scalars.map { String(Int64($0)) }
         let width = cells.map(\.count).max() ?? 0
         cells = cells.map { String(repeating: " ", count: width - $0.count) + $0 }
+    } else if let scientific = scientificCells(t.scalars) {
+        cells = scientific
     } else {
         // Integer part right-aligned, fraction left-aligned and space-padded, as numpy prints floats.
         let parts: [(String, String)] = t.scalars.map { value in
@@ -151,4 +153,30 @@ func formatTensor(_ t: Tensor) -> String {
     }
     emit(0, 0, 0)
     return out
+}
+
+/// numpy switches a whole array to scientific notation when a magnitude reaches 1e8 or a nonzero
+/// one falls below 1e-4: `[1.e+20 3.e+00]`. Nil when fixed notation fits.
+private func scientificCells(_ values: [Float]) -> [String]? {
+    let finite = values.filter { $0.isFinite }.map { Swift.abs(Double($0)) }
+    guard let largest = finite.max() else { return nil }
+    let smallest = finite.filter { $0 > 0 }.min() ?? 1
+    guard largest >= 1e8 || smallest < 1e-4 else { return nil }
+    let parts: [(String, String)] = values.map { value in
+        guard value.isFinite else { return (value.isNaN ? "nan" : value > 0 ? "inf" : "-inf", "") }
+        let text = String(format: "%.4e", Double(value))
+        let e = text.firstIndex(of: "e")!
+        var mantissa = String(text[..<e])
+        while mantissa.hasSuffix("0") { mantissa.removeLast() }
+        return (mantissa, String(text[e...]))
+    }
+    // Like fixed notation: the part before the point right-aligned, the rest left-aligned.
+    let split = parts.map { mantissa, exponent -> (String, String) in
+        guard let dot = mantissa.firstIndex(of: ".") else { return (mantissa, exponent) }
+        return (String(mantissa[..<dot]), String(mantissa[dot...]) + exponent)
+    }
+    let left = split.map(\.0.count).max() ?? 0, right = split.map(\.1.count).max() ?? 0
+    return split.map { whole, rest in
+        String(repeating: " ", count: left - whole.count) + whole + rest + String(repeating: " ", count: right - rest.count)
+    }
 }

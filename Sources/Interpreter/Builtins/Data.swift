@@ -62,6 +62,7 @@ let dataBuiltins: [Builtin] = [
         guard seed >= 0, seed <= Int(UInt32.max) else {
             throw c.fail("sample: seed must be in 0...4294967295, got \(seed)", argument: c.keywordIndex("seed"))
         }
+        _ = try Tensor.elementCount(of: [n] + dataset.images.shape.dropFirst())
         let chosen = try dataset.sample(count: n, seed: UInt32(seed))
         return .results([.tensor(try padImages(chosen.images, &c)), .tensor(chosen.targets)], names: ["X", "T"])
     },

@@ -87,9 +87,11 @@ let tensorBuiltins: [Builtin] = [
     Builtin("onehot", .tensor, usage: "onehot(LABELS, CLASSES)", "One-hot rows N x CLASSES from N labels.") { c in
         try c.expectCount(2...2, usage: "onehot(LABELS, CLASSES)")
         let labels = try c.tensor(0, "LABELS"), classes = try c.integer(1, "CLASSES")
-        guard classes >= 1 else { throw c.fail("onehot: CLASSES must be at least 1", argument: 1) }
+        guard classes >= 1, classes <= 1 << 20 else { throw c.fail("onehot: CLASSES must be in 1...1048576", argument: 1) }
         let ints = try labels.scalars.map { v -> Int in
-            guard v == v.rounded() else { throw c.fail("onehot: label \(formatScalar(v)) is not a whole number", argument: 0) }
+            guard v == v.rounded(), Swift.abs(v) < 1e9 else {
+                throw c.fail("onehot: label \(formatScalar(v)) is not a whole number in range", argument: 0)
+            }
             return Int(v)
         }
         return .tensor(try Tensor.oneHot(ints, classes: classes))
@@ -122,8 +124,11 @@ let tensorBuiltins: [Builtin] = [
         let end = try c.number(c.arguments.count == 1 ? 0 : 1)
         let step = c.arguments.count == 3 ? try c.number(2) : 1
         guard step != 0 else { throw c.fail("range: STEP cannot be zero", argument: 2) }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
-        _ = try Tensor.elementCount(of: [n])
+        let length = ((end - start) / step).rounded(.up)
+        guard length.isFinite, length < Double(Tensor.maximumElementCount) else {
+            throw c.fail("range: \(formatNumber(length)) values are more than the limit of \(Tensor.maximumElementCount)")
+        }
+        let n = max(0, Int(length))
         return .tensor(Tensor((0..<n).map { Float(start + Double($0) * step) }))
     },
 ]
@@ -145,6 +150,9 @@ private func reduce(_ c: inout Call, all: (Tensor) throws -> Value,
     }
     // Reduce the highest axes first so the lower indices stay valid.
     axes = axes.map { $0 < 0 ? $0 + t.rank : $0 }.sorted(by: >)
+    if let repeated = zip(axes, axes.dropFirst()).first(where: { $0 == $1 }) {
+        throw c.fail("\(c.name): axis \(repeated.0) is given twice", argument: c.keywordIndex("axis"))
+    }
     var r = t
     for a in axes { r = try along(r, a) }
     return r.rank == 0 ? .number(Double(r.scalars[0])) : .tensor(r)
