@@ -10,17 +10,24 @@ struct Completion: Equatable {
         self.alternatives = alternatives
     }
 
-    /// The partial word at the end of `line`: identifier characters (letters, digits, `_`, `.`).
-    static func partialWord(in line: String) -> Substring {
+    /// The text a completion may replace: the identifier at the end of `line`, or, when `line`
+    /// ends inside a string, everything after the opening quote (file paths).
+    static func partialWords(in line: String) -> [Substring] {
         let start = line.lastIndex { !isWordCharacter($0) }.map(line.index(after:)) ?? line.startIndex
-        return line[start...]
+        let identifier = line[start...]
+        guard let quote = openQuote(in: line) else { return [identifier] }
+        return [line[line.index(after: quote)...], identifier]
     }
 
-    /// nil when nothing fits (the editor beeps). Candidates not extending the partial word are
-    /// ignored, so a session may return every name it knows.
+    /// nil when nothing fits (the editor beeps). The session's candidates are whole words for
+    /// the partial word (or whole paths for a partial path in a string); ones that don't extend
+    /// it are ignored, so a session may return every name it knows.
     init?(line: String, candidates: [String]) {
-        let word = Self.partialWord(in: line)
-        let fitting = Array(Set(candidates.filter { $0.hasPrefix(word) && $0.count > 0 })).sorted()
+        let words = Self.partialWords(in: line)
+        guard let word = words.first(where: { word in candidates.contains { $0.hasPrefix(word) } }) else {
+            return nil
+        }
+        let fitting = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
         guard let first = fitting.first else { return nil }
         let common = fitting.dropFirst().reduce(first) { prefix, candidate in
             String(zip(prefix, candidate).prefix { $0 == $1 }.map(\.0))
@@ -30,8 +37,25 @@ struct Completion: Equatable {
         if insertion.isEmpty && alternatives.isEmpty { return nil }  // already complete
     }
 
+    /// The quote opening a string still open at the end of `line` (`\"` escapes; `#` comments).
+    private static func openQuote(in line: String) -> String.Index? {
+        var open: String.Index?
+        var escaped = false
+        for index in line.indices {
+            let character = line[index]
+            if open != nil {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { open = nil }
+            } else if character == "\"" {
+                open = index
+            } else if character == "#" {
+                return nil
+            }
+        }
+        return open
+    }
+
     private static func isWordCharacter(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || character == "_" || character == "."
+        character.isLetter || character.isNumber || character == "_"
     }
 }
 

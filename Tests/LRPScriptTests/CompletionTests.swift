@@ -21,11 +21,26 @@ final class CompletionTests: XCTestCase {
         XCTAssertNil(Completion(line: "x", candidates: []))
     }
 
-    func testPartialWord() {
-        XCTAssertEqual(Completion.partialWord(in: "print net.lay"), "net.lay")
-        XCTAssertEqual(Completion.partialWord(in: "f(a, b_"), "b_")
-        XCTAssertEqual(Completion.partialWord(in: "x = "), "")
-        XCTAssertEqual(Completion.partialWord(in: ""), "")
+    func testPartialWords() {
+        XCTAssertEqual(Completion.partialWords(in: "print net.lay"), ["lay"])
+        XCTAssertEqual(Completion.partialWords(in: "f(a, b_"), ["b_"])
+        XCTAssertEqual(Completion.partialWords(in: "x = "), [""])
+        XCTAssertEqual(Completion.partialWords(in: ""), [""])
+        XCTAssertEqual(Completion.partialWords(in: "m = load(\"data/mn"), ["data/mn", "mn"])
+        XCTAssertEqual(Completion.partialWords(in: "m = load(\"a\\\"b"), ["a\\\"b", "b"])
+        XCTAssertEqual(Completion.partialWords(in: "load(\"done\") # \"x"), ["x"])
+    }
+
+    func testPathsInsideStrings() {
+        XCTAssertEqual(Completion(line: "m = load(\"data/mn", candidates: ["data/mnist/", "data/mnist.npy"]),
+                       Completion(insertion: "ist", alternatives: []))
+        XCTAssertEqual(Completion(line: "m = load(\"data/", candidates: ["data/a.txt"]),
+                       Completion(insertion: "a.txt", alternatives: []))
+    }
+
+    func testMembersAfterADot() {
+        XCTAssertEqual(Completion(line: "print d.ima", candidates: ["images"]),
+                       Completion(insertion: "ges", alternatives: []))
     }
 
     func testColumnLayout() {
