@@ -31,6 +31,12 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.standardError.hasPrefix("<expr>:2:7: error: "), result.standardError)
     }
 
+    func testBufferedOutputIsFlushedBeforeTheError() throws {
+        let result = try runLRPS(["-e", "print 1\nprint 2\nprint nosuchname"], mergingErrorsIntoOutput: true)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardOutput.hasPrefix("1\n2\n<expr>:3:7: error: "), result.standardOutput)
+    }
+
     func testScriptFileGetsItsPathInErrors() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-script-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

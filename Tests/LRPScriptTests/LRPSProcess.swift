@@ -21,10 +21,11 @@ struct ProcessResult {
     var standardError: String
 }
 
-/// Runs `lrps arguments` with `input` on stdin (not a terminal); output goes through files so a
+/// Runs `lrps arguments` with `input` on stdin (not a terminal), stderr optionally into the same
+/// file as stdout (`2>&1`, to check the order of the two); output goes through files so a
 /// large output can't deadlock, and a run longer than `timeout` is killed and fails the test.
 func runLRPS(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-             timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+             mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -48,7 +49,7 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     defer { try? inputHandle.close(); try? outputHandle.close(); try? errorHandle.close() }
     process.standardInput = inputHandle
     process.standardOutput = outputHandle
-    process.standardError = errorHandle
+    process.standardError = mergingErrorsIntoOutput ? outputHandle : errorHandle
     try process.run()
 
     let deadline = Date().addingTimeInterval(timeout)
