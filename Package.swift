@@ -33,5 +33,6 @@ let package = Package(
         .testTarget(name: "LRPKitTests", dependencies: ["LRPKit"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "LRPKit"]),
+        .testTarget(name: "LRPScriptTests", dependencies: ["LRPScript", "Interpreter", "LRPKit"]),
     ]
 )
