@@ -138,7 +138,7 @@ final class ParserTests: XCTestCase {
     func testPathCompletionInsideString() throws {
         let dir = NSTemporaryDirectory() + "lrps-completion-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir + "/models/mlp", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/mnist.npy", contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: dir + "/mnist.npy", contents: Data()))
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let session = Session(host: RecordingHost(), workingDirectory: dir)
         XCTAssertEqual(session.completions(forLine: "x = load \"mo"), ["models/"])
