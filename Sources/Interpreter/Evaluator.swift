@@ -8,6 +8,7 @@ final class Evaluator {
     private(set) var variables: [String: Value] = [:]
     private var lines: [String] = []
     private var file = ""
+    let cancellation = Cancellation()
 
     init(host: Host, workingDirectory: String?) {
         self.host = host
@@ -33,7 +34,11 @@ final class Evaluator {
     func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {
         self.file = file
         self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for (statement, _) in statements { try execute(statement) }
+        cancellation.reset()
+        for (statement, position) in statements {
+            if cancellation.isRequested { throw error("interrupted", at: position) }
+            try execute(statement)
+        }
     }
 
     private func execute(_ statement: Statement) throws(ScriptError) {
@@ -169,6 +174,8 @@ final class Evaluator {
             throw error(text.hasPrefix(name) ? text : "\(name): \(text)", at: position)
         } catch let failure as ScriptError {
             throw failure
+        } catch is Interrupted {
+            throw error("\(name): interrupted", at: position)
         } catch {
             throw self.error("\(name): \(error)", at: position)
         }
@@ -297,6 +304,22 @@ final class Evaluator {
                 let chosen = sliceIndices(count: values.count, start: s, end: e, step: step)
                 return .list(chosen.map { values[$0] })
             }
+        case .dataset(let d):
+            // `mnist[0:100]`, `mnist[5]`: a smaller data set (one index keeps one image).
+            guard selections.count == 1 else { throw error("a dataset takes one index", at: position) }
+            let chosen: [Int]
+            switch selections[0] {
+            case .index(let i):
+                let j = i < 0 ? i + d.count : i
+                guard j >= 0, j < d.count else {
+                    throw error("index \(i) is out of range for a dataset of \(d.count) images", at: position)
+                }
+                chosen = [j]
+            case .range(let s, let e, let step):
+                chosen = sliceIndices(count: d.count, start: s, end: e, step: step)
+            }
+            guard !chosen.isEmpty else { throw error("the selection leaves no images of \(d.name)", at: position) }
+            do { return .dataset(try d.subset(chosen)) } catch { throw self.error("\(error)", at: position) }
         default:
             throw error("cannot index \(base.typeName)", at: position)
         }

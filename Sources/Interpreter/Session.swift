@@ -18,6 +18,11 @@ public final class Session {
         try evaluator.run(statements, source: source, file: file)
     }
 
+    /// Asks the running statement to stop (safe from any thread, e.g. a Ctrl-C handler). Work over
+    /// a data set stops at its next slice; the statement fails with "interrupted" and the session's
+    /// variables keep their values from before it.
+    public func cancel() { evaluator.cancellation.request() }
+
     /// True when `source` is an unfinished statement (open bracket, trailing operator or `\`,
     /// unterminated string): the REPL then reads a continuation line.
     public func needsMoreInput(_ source: String) -> Bool {

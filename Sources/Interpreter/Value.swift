@@ -83,7 +83,7 @@ extension Value {
         case .layer(let layer): return layer.description
         case .rule(let rule): return rule.description
         case .ruleSet(let set): return describeRuleSet(set)
-        case .dataset(let d): return "dataset \(d.name): \(d.count) images \(describe(shape: Array(d.images.shape.dropFirst())))"
+        case .dataset(let d): return "dataset \(d.name): \(d.count) image\(d.count == 1 ? "" : "s") \(describe(shape: Array(d.images.shape.dropFirst())))"
         case .results(let values, _): return values.map(\.printed).joined(separator: " ")
         case .none: return ""
         }

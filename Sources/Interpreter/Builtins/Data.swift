@@ -107,8 +107,10 @@ private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
     let batch = try c.integerKeyword("batch", default: 500)
     guard batch >= 1 else { throw c.fail("\(c.name): batch= must be at least 1", argument: c.keywordIndex("batch")) }
     let images = try padImages(dataset.images, &c)
-    let predicted = try net.network.predictions(images, batchSize: batch)
-    let wrong = zip(predicted, dataset.labels).filter { $0 != $1 }.count
+    let predicted = try c.evaluator.overSamples("scoring", count: dataset.count) { range in
+        Tensor(try net.network.predictions(images.samples(range), batchSize: batch).map(Float.init))
+    }
+    let wrong = zip(predicted.scalars, dataset.labels).filter { Int($0) != $1 }.count
     return (wrong, dataset.count)
 }
 

@@ -70,9 +70,17 @@ let networkBuiltins: [Builtin] = [
         let k = try c.integer(0, "K")
         return .layer(try MaxPooling(size: k, stride: try c.integerKeyword("stride", default: k)))
     },
-    Builtin("forward", .network, usage: "forward NET X", "Runs NET on X and returns its output; NET remembers the activations.",
-            details: "The activations of the last forward of a network are what `gradprop NET G` and `relprop NET R` propagate through.") { c in
+    Builtin("forward", .network, usage: "forward NET X | forward NET DATASET pad=P batch=500",
+            "Runs NET on X and returns its output; NET remembers the activations.",
+            details: """
+            The activations of the last forward of a network are what `gradprop NET G` and `relprop NET R` propagate through.
+            With a DATASET instead of X: the outputs for every image, in batches on all cores (pad=P pads the images
+            by P pixels of -1 first); the network keeps no activations then.
+            """,
+            keywords: ["pad", "batch"]) { c in
         try c.expectCount(2...2, usage: "forward NET X")
+        if case .dataset = c.arguments[1] { return try DataSetPasses.forward(&c) }
+        try c.checkKeywords([])
         let net = try c.network(0)
         let x = try c.tensor(1, "the input")
         let activations = try net.network.activations(x)
@@ -81,8 +89,15 @@ let networkBuiltins: [Builtin] = [
     },
     Builtin("gradprop", .network, usage: "gradprop NET [X] G",
             "Back-propagates the output gradient G to the input (sensitivity: (gradprop NET T)^2).",
-            details: "Without X, uses the activations of the last `forward NET X`.") { c in
+            details: """
+            Without X, uses the activations of the last `forward NET X`.
+            `gradprop NET DATASET pad=P batch=250 target=label|predicted`: the gradient of every image's target
+            output (its label's, or the predicted class's), in batches on all cores.
+            """,
+            keywords: ["pad", "batch", "target"], wordKeywords: ["target"]) { c in
         try c.expectCount(2...3, usage: "gradprop NET [X] G")
+        if c.arguments.count == 2, case .dataset = c.arguments[1] { return try DataSetPasses.gradprop(&c) }
+        try c.checkKeywords([])
         let net = try c.network(0)
         let activations = try trace(of: net, &c)
         return .tensor(try net.network.gradprop(try c.tensor(c.arguments.count - 1, "the gradient"), activations: activations))
@@ -94,10 +109,17 @@ let networkBuiltins: [Builtin] = [
             rules= (default deeptaylor) is a preset (deeptaylor, alphabeta), one rule for every weighted
             layer (zplus), or a list of rules for the weighted layers in order, the last one repeating:
             rules=[zB(-1,1), alphabeta(2,1)]. Pooling layers use the z rule (max pooling: wta).
+            `relprop NET DATASET rules=RULES pad=P batch=250 target=label|predicted` explains every image of a data
+            set (R = Y*T of its label's class, or of the predicted class), in batches on all cores.
             """,
-            keywords: ["rules"]) { c in
+            keywords: ["rules", "pad", "batch", "target"], wordKeywords: ["target"]) { c in
         try c.expectCount(2...3, usage: "relprop NET [X] R rules=RULES")
         let net = try c.network(0)
+        if c.arguments.count == 2, case .dataset = c.arguments[1] {
+            let rules = try c.keyword("rules").map { try ruleSet(from: $0, for: net.network, c) } ?? .deepTaylor
+            return try DataSetPasses.relprop(&c, rules: rules)
+        }
+        try c.checkKeywords(["rules"])
         let activations = try trace(of: net, &c)
         let rules = try c.keyword("rules").map { try ruleSet(from: $0, for: net.network, c) } ?? .deepTaylor
         return .tensor(try net.network.relprop(try c.tensor(c.arguments.count - 1, "the relevance"),
