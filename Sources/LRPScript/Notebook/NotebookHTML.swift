@@ -48,13 +48,18 @@ enum NotebookHTML {
         }
         html += "</dl>\n"
         if !notebook.dataFiles.isEmpty {
-            html += "<table class=\"data\">\n<caption>Data loaded</caption>\n"
+            // Folded: a folder loaded is all its files, and the list would push the notebook down.
+            let count = notebook.dataFiles.count
+            let bytes = notebook.dataFiles.reduce(0) { $0 + $1.bytes }
+            html += "<details class=\"data\"><summary>Data loaded: \(count) file\(count == 1 ? "" : "s"), "
+            html += "\(bytes) bytes — SHA-256 checksums</summary>\n"
+            html += "<table class=\"data\">\n"
             html += "<thead><tr><th>file</th><th>bytes</th><th>SHA-256</th></tr></thead>\n<tbody>\n"
             for file in notebook.dataFiles {
                 html += "<tr><td><code>\(escape(file.path))</code></td><td class=\"num\">\(file.bytes)</td>"
                 html += "<td><code class=\"sha\">\(file.sha256)</code></td></tr>\n"
             }
-            html += "</tbody>\n</table>\n"
+            html += "</tbody>\n</table>\n</details>\n"
         }
         return html + "</header>\n"
     }
@@ -121,7 +126,7 @@ enum NotebookHTML {
         dl.meta dd { margin: 0; }
         .status.ok { color: #1a7f37; } .status.bad { color: #cf222e; font-weight: 600; } .status.running { color: #9a6700; }
         table.data { border-collapse: collapse; font-size: 13px; width: 100%; }
-        table.data caption { text-align: left; color: var(--muted); font-size: 14px; padding-bottom: 4px; }
+        details.data summary { color: var(--muted); font-size: 14px; cursor: pointer; margin-bottom: 4px; }
         table.data th, table.data td { border-top: 1px solid var(--rule); padding: 3px 8px 3px 0; text-align: left; }
         table.data td.num { text-align: right; padding-right: 16px; }
         code.sha { font-size: 11.5px; color: var(--muted); word-break: break-all; }
@@ -146,8 +151,7 @@ enum NotebookHTML {
         pre.error { margin: 4px 0; padding: 8px 12px; background: #ffebe9; color: #82071e; border-radius: 6px;
                     border: 1px solid #ffcecb; white-space: pre-wrap; }
         figure { margin: 8px 0 12px; }
-        figure img { image-rendering: pixelated; image-rendering: crisp-edges; max-width: 100%; height: auto; display: block; }
-        figure img { image-rendering: pixelated; }
+        figure img { image-rendering: crisp-edges; image-rendering: pixelated; max-width: 100%; height: auto; display: block; }
         figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; }
         footer { margin-top: 32px; border-top: 1px solid var(--rule); padding-top: 8px; font-size: 12px; color: var(--muted); }
         .c { color: #6e7781; font-style: italic; } .s { color: #0a3069; } .n { color: #0550ae; }

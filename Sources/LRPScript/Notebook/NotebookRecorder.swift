@@ -177,11 +177,11 @@ enum DataChecksums {
         }
     }
 
+    /// The path relative to `base` when it lies inside it. Symbolic links stay as they are:
+    /// the header names the files as the script reached them.
     private static func shown(_ path: String, relativeTo base: String) -> String {
-        let standardBase = (base as NSString).standardizingPath
-        let absolute = path.hasPrefix("/") ? (path as NSString).standardizingPath
-            : ((standardBase as NSString).appendingPathComponent(path) as NSString).standardizingPath
-        let prefix = standardBase.hasSuffix("/") ? standardBase : standardBase + "/"
-        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
+        guard path.hasPrefix("/") else { return path.hasPrefix("./") ? String(path.dropFirst(2)) : path }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 }
