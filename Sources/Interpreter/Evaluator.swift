@@ -29,6 +29,8 @@ final class Evaluator {
                     sourceLine: position.line - 1 < lines.count ? lines[position.line - 1] : "")
     }
 
+    func define(_ name: String, _ value: Value) { variables[name] = value }
+
     // MARK: Statements
 
     func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {

@@ -51,10 +51,20 @@ struct LRPS: ParsableCommand {
         return paths
     }
 
-    /// The arguments meant for the script. `Session` has no way to receive them yet, so they
-    /// are only collected.
+    /// The arguments meant for the script (the script sees them as the list `args`): everything
+    /// after the script name but lrps's own `--notebook` options; after a `--`, everything.
     var scriptArguments: [String] {
-        statements != nil ? (script.map { [$0] } ?? []) + arguments : arguments
+        let all = statements != nil ? (script.map { [$0] } ?? []) + arguments : arguments
+        var kept: [String] = []
+        var rest = all[...]
+        while let argument = rest.first {
+            rest = rest.dropFirst()
+            if argument == "--" { kept += rest; break }
+            if argument == "--notebook" { rest = rest.dropFirst(); continue }
+            if argument.hasPrefix("--notebook=") { continue }
+            kept.append(argument)
+        }
+        return kept
     }
 
     static func main() {
@@ -107,6 +117,7 @@ struct LRPS: ParsableCommand {
         let writer = recorder.map { NotebookWriter(files: notebookFiles, recorder: $0) }
         recorder?.onChange = { writer?.write() }
         let session = Session(host: recorder ?? terminal)
+        session.define("args", strings: scriptArguments)
         let watcher = InterruptWatcher()
 
         /// Writes the notebook files a last time; a problem writing them fails a run that succeeded.

@@ -56,6 +56,20 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(badResult.standardError.contains("\n    print a + missing\n              ^"), badResult.standardError)
     }
 
+    func testScriptArgumentsArriveAsArgs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-args-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("args.lrps")
+        try "print count(args)\nprint args[1]\nprint number(args[0]) * 2\n".write(to: script, atomically: true, encoding: .utf8)
+        let result = try runLRPS([script.path, "21", "two words", "--notebook", directory.appendingPathComponent("n.md").path, "--", "--notebook"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "3\ntwo words\n42\n")
+        let bad = try runLRPS(["-e", "number(\"x1\")"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.standardError.contains("number: \"x1\" is not a number"), bad.standardError)
+    }
+
     func testMissingScriptFileIsUsageError() throws {
         let result = try runLRPS(["/nonexistent/script.lrps"])
         XCTAssertEqual(result.status, 2)
