@@ -3,7 +3,7 @@
 //     LRPBench ROW [--runs N] [--batch B] [--data DIR] [--dump FILE] [--compare FILE]
 //
 // ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta.
-// Prints one line `ROW median_seconds min_seconds maxrss_MB [check]`. Loading (weights, MNIST) is
+// Prints one line `ROW median_s min_s cpu_median_s maxrss_MB [check]`. Loading (weights, MNIST) is
 // not timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
 // file and reports max|a-b| / max|b| (the 1e-5 check against the unoptimised path).
 import Foundation
@@ -106,6 +106,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
 }
 
+/// User + system CPU seconds of the whole process so far (all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
 func maxResidentMB() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -138,14 +146,18 @@ do {
     default:
         fail("unknown row '\(options.row)'")
     }
-    var times: [Double] = []
+    var times: [Double] = [], cpu: [Double] = []
     var result: Tensor?
     for _ in 0..<max(1, options.runs) {
         result = nil  // let the previous result go before the next run, as a streaming caller would
+        let before = cpuSeconds()
         times.append(try seconds { result = try work() })
+        cpu.append(cpuSeconds() - before)
     }
     times.sort()
-    var line = options.row + String(format: " %.4f %.4f %.1f", times[times.count / 2], times[0], maxResidentMB())
+    cpu.sort()
+    // wall median, wall min, CPU median (all threads), peak RSS in MB
+    var line = options.row + String(format: " %.4f %.4f %.4f %.1f", times[times.count / 2], times[0], cpu[cpu.count / 2], maxResidentMB())
     if let path = options.dump, let result {
         let data = result.scalars.withUnsafeBufferPointer { Data(buffer: $0) }
         try data.write(to: URL(fileURLWithPath: path))
