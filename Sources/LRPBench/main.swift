@@ -143,6 +143,27 @@ do {
         } else {
             work = { try net.explain(x, targets: t, rules: rules, batchSize: options.batch) }
         }
+    case "cnn-layers":
+        // Per-layer profile, one thread: forward and deep Taylor relprop of each layer over all digits.
+        let net = try cnn(options.data)
+        let x = try images.paddedSpatially(2, value: -1)
+        let rules = try RuleSet.deepTaylor.rules(for: net)
+        var forward = [Double](repeating: 0, count: net.layers.count)
+        var backward = forward
+        for first in stride(from: 0, to: 10_000, by: options.batch) {
+            var acts = [try x.samples(first..<min(first + options.batch, 10_000))]
+            for (i, layer) in net.layers.enumerated() {
+                forward[i] += try seconds { acts.append(try layer.forward(acts[i])) }
+            }
+            var r = acts.last!
+            for i in net.layers.indices.reversed() {
+                backward[i] += try seconds { r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i]) }
+            }
+        }
+        for (i, layer) in net.layers.enumerated() {
+            print(String(format: "%-40@ forward %.3f relprop %.3f", layer.description as NSString, forward[i], backward[i]))
+        }
+        exit(0)
     default:
         fail("unknown row '\(options.row)'")
     }

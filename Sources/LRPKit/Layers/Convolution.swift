@@ -74,6 +74,15 @@ public struct Convolution: LinearMap {
                         BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch, accumulate: accumulate)
                         return
                     }
+                    if geometry.isPlanar {
+                        geometry.forEachPlanarBlock { images, columns in
+                            geometry.im2colPlanar(x.baseAddress!, images: images, into: columns, padValue: padValue)
+                            BLAS.gemm(columns, w.baseAddress!, c + images.lowerBound * geometry.rowsPerImage * out,
+                                      m: images.count * geometry.rowsPerImage, n: out, k: patch,
+                                      transposeA: true, accumulate: accumulate)
+                        }
+                        return
+                    }
                     // A few images at a time, so the columns stay in cache between im2col and the product.
                     let block = geometry.imagesPerBlock
                     let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * geometry.rowsPerImage * patch)
@@ -117,6 +126,14 @@ public struct Convolution: LinearMap {
                         return
                     }
                     dst.update(repeating: 0, count: count)
+                    if geometry.isPlanar {
+                        geometry.forEachPlanarBlock { images, columns in
+                            BLAS.gemm(w.baseAddress!, g.baseAddress! + images.lowerBound * geometry.rowsPerImage * out, columns,
+                                      m: patch, n: images.count * geometry.rowsPerImage, k: out, transposeB: true)
+                            geometry.col2imPlanar(columns, images: images, into: dst)
+                        }
+                        return
+                    }
                     let block = geometry.imagesPerBlock
                     let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * geometry.rowsPerImage * patch)
                     defer { columns.deallocate() }
@@ -152,6 +169,77 @@ struct ConvolutionGeometry {
     var imagesPerBlock: Int { Swift.max(1, Swift.min(n, (64 * 1024) / Swift.max(1, rowsPerImage * patch))) }
     /// A 1x1 kernel at stride 1 without padding: the NHWC input already is the column matrix.
     var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+
+    /// One input channel (a pixel layer): columns are built transposed, one plane of output
+    /// positions per kernel offset, so im2col and col2im move whole output rows instead of
+    /// kernel rows of a few floats.
+    var isPlanar: Bool { c == 1 && !isPointwise }
+
+    /// Calls `body` with consecutive blocks of images and a scratch buffer for their planar columns.
+    func forEachPlanarBlock(_ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let block = imagesPerBlock
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * rowsPerImage * patch)
+        defer { columns.deallocate() }
+        for first in Swift.stride(from: 0, to: n, by: block) {
+            body(first..<Swift.min(first + block, n), columns)
+        }
+    }
+
+    /// The transposed columns of `images` (c = 1): `patch x rows`, row k = kernel offset (ky, kx).
+    func im2colPlanar(_ x: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>, padValue: Float) {
+        let rows = images.count * rowsPerImage
+        for k in 0..<(kh * kw) {
+            let (ky, kx) = (k / kw, k % kw)
+            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            var dst = columns + k * rows
+            for b in images {
+                let image = x + b * h * w
+                for oy in 0..<oh {
+                    let iy = oy * stride - padding + ky
+                    if iy < 0 || iy >= h {
+                        dst.update(repeating: padValue, count: ow)
+                    } else if inside {
+                        copy(image + iy * w + kx - padding, to: dst, count: ow)
+                    } else {
+                        let row = image + iy * w
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + kx
+                            dst[ox] = ix >= 0 && ix < w ? row[ix] : padValue
+                        }
+                    }
+                    dst += ow
+                }
+            }
+        }
+    }
+
+    /// The transpose of `im2colPlanar`: adds each plane back onto the input, dropping the padding.
+    func col2imPlanar(_ columns: UnsafePointer<Float>, images: Range<Int>, into x: UnsafeMutablePointer<Float>) {
+        let rows = images.count * rowsPerImage
+        for k in 0..<(kh * kw) {
+            let (ky, kx) = (k / kw, k % kw)
+            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            var src = columns + k * rows
+            for b in images {
+                let image = x + b * h * w
+                for oy in 0..<oh {
+                    let iy = oy * stride - padding + ky
+                    if iy >= 0 && iy < h {
+                        if inside {
+                            add(src, to: image + iy * w + kx - padding, count: ow)
+                        } else {
+                            let row = image + iy * w
+                            for ox in 0..<ow {
+                                let ix = ox * stride - padding + kx
+                                if ix >= 0 && ix < w { row[ix] += src[ox] }
+                            }
+                        }
+                    }
+                    src += ow
+                }
+            }
+        }
+    }
 
     /// Columns of `images` in (ky, kx, c) order, one row per output position; outside the input reads `padValue`.
     func im2col(_ x: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>, padValue: Float) {

@@ -169,6 +169,16 @@ struct PoolingGrid {
     /// `out[o] = scale * sum of window o` (out zeroed by the caller). Sums a window in row-major
     /// order, as `forEachWindow` visits it, over contiguous channel runs.
     func sumWindows(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
+        if size == 2 && stride == 2 {
+            // The common 2x2 / 2 window, same summation order: ((x00 + x01) + x10) + x11.
+            for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+                let o = out + ((b * oh + oy) * ow + ox) * c
+                let i00 = x + ((b * h + oy * 2) * w + ox * 2) * c
+                let i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c
+                for ch in 0..<c { o[ch] = (((i00[ch] + i01[ch]) + i10[ch]) + i11[ch]) * scale }
+            } } }
+            return
+        }
         for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
             let o = out + ((b * oh + oy) * ow + ox) * c
             for ky in 0..<size { for kx in 0..<size {
@@ -181,6 +191,19 @@ struct PoolingGrid {
 
     /// `out[i] += scale * g[o]` for every input i of window o (out zeroed by the caller).
     func spreadWindows(_ g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
+        if size == 2 && stride == 2 {
+            // Non-overlapping windows: each input gets exactly one term.
+            for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+                let o = g + ((b * oh + oy) * ow + ox) * c
+                let i00 = out + ((b * h + oy * 2) * w + ox * 2) * c
+                let i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c
+                for ch in 0..<c {
+                    let v = scale * o[ch]
+                    i00[ch] += v; i01[ch] += v; i10[ch] += v; i11[ch] += v
+                }
+            } } }
+            return
+        }
         for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
             let o = g + ((b * oh + oy) * ow + ox) * c
             for ky in 0..<size { for kx in 0..<size {

@@ -38,19 +38,20 @@ extension LinearMap {
                     zOne = try zOne.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
                 if let zOne {
-                    z = try z.map { try $0.addingPerSample(zOne) } ?? zOne.repeatedPerSample(like: input)
+                    if z != nil { try z!.addPerSample(zOne) } else { z = zOne.repeatedPerSample(like: input) }
                 }
             }
-            guard let z else { continue }
+            guard var z else { continue }
             guard relevance.shape == z.shape else {
                 throw LRPError.shapeMismatch(operation: description,
                     "relevance of shape \(describe(shape: relevance.shape)) does not match the output \(describe(shape: z.shape))")
             }
-            let s = part.ratio(relevance, z)
+            part.divide(relevance, byStabilised: &z)
+            let s = z
 
             for (j, k) in dataTerms.enumerated() {
-                let g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
-                accumulate(&result, g, times: dataInputs[j], sign: part.terms[k].sign)
+                var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
+                accumulate(&result, &g, times: dataInputs[j], sign: part.terms[k].sign)
             }
             if !constantTerms.isEmpty {
                 // One backward run for all constant terms: g with sum_t sign_t * c_t * W_t.
@@ -61,8 +62,8 @@ extension LinearMap {
                         for i in fused.indices { fused[i] += factor * w[i] }
                     }
                 }
-                let g = try applyTransposed(s, weight: Tensor(unchecked: weight.shape, scalars: fused), inputShape: input.shape)
-                accumulate(&result, g, times: nil, sign: 1)
+                var g = try applyTransposed(s, weight: Tensor(unchecked: weight.shape, scalars: fused), inputShape: input.shape)
+                accumulate(&result, &g, times: nil, sign: 1)
             }
         }
         return Tensor(unchecked: input.shape, scalars: result ?? [Float](repeating: 0, count: input.count))
@@ -70,9 +71,8 @@ extension LinearMap {
 }
 
 /// `result += sign * input * g` (or `sign * g` without an input), in place, reusing `g`'s buffer.
-private func accumulate(_ result: inout [Float]?, _ g: Tensor, times input: Tensor?, sign: Float) {
-    var values = g.scalars
-    values.withUnsafeMutableBufferPointer { v in
+private func accumulate(_ result: inout [Float]?, _ g: inout Tensor, times input: Tensor?, sign: Float) {
+    g.scalars.withUnsafeMutableBufferPointer { v in
         if let input {
             input.scalars.withUnsafeBufferPointer { x in
                 if sign == 1 { for i in v.indices { v[i] = x[i] * v[i] } } else { for i in v.indices { v[i] = x[i] * v[i] * sign } }
@@ -81,9 +81,9 @@ private func accumulate(_ result: inout [Float]?, _ g: Tensor, times input: Tens
             for i in v.indices { v[i] *= sign }
         }
     }
-    guard result != nil else { result = values; return }
+    guard result != nil else { result = g.scalars; return }
     result!.withUnsafeMutableBufferPointer { r in
-        values.withUnsafeBufferPointer { v in for i in r.indices { r[i] += v[i] } }
+        g.scalars.withUnsafeBufferPointer { v in for i in r.indices { r[i] += v[i] } }
     }
 }
 
@@ -103,11 +103,11 @@ extension Recipe.Input {
 }
 
 extension Recipe.Part {
-    /// `S = coefficient * R / stabilise(Z)`, 0 where the stabilised Z is 0, in one pass.
-    func ratio(_ relevance: Tensor, _ z: Tensor) -> Tensor {
-        var s = z.scalars
+    /// `Z <- coefficient * R / stabilise(Z)` (the tutorial's S), 0 where the stabilised Z is 0,
+    /// in one pass over Z's own buffer.
+    func divide(_ relevance: Tensor, byStabilised z: inout Tensor) {
         let coefficient = self.coefficient
-        s.withUnsafeMutableBufferPointer { zs in
+        z.scalars.withUnsafeMutableBufferPointer { zs in
             relevance.scalars.withUnsafeBufferPointer { r in
                 switch stabiliser {
                 case .none:
@@ -122,7 +122,6 @@ extension Recipe.Part {
                 }
             }
         }
-        return Tensor(unchecked: z.shape, scalars: s)
     }
 }
 
@@ -140,18 +139,17 @@ extension Tensor {
     /// The first sample (axis 0) of a batch; a rank-0 or rank-1 tensor is one sample already.
     func oneSample() throws -> Tensor {
         guard rank >= 2, shape[0] != 1 else { return self }
-        guard shape[0] > 0 else {
-            return Tensor(unchecked: [1] + shape.dropFirst(), scalars: [Float](repeating: 0, count: count == 0 ? shape.dropFirst().reduce(1, *) : 0))
+        guard shape[0] > 0 else {  // an empty batch still has a sample shape
+            return Tensor(unchecked: [1] + shape.dropFirst(), scalars: [Float](repeating: 0, count: shape.dropFirst().reduce(1, *)))
         }
         return try samples(0..<1)
     }
 
-    /// `self + sample` with `sample` (one sample's worth of values) added to every sample.
-    func addingPerSample(_ sample: Tensor) throws -> Tensor {
-        guard sample.count > 0, count % sample.count == 0 else { return try self + sample }
-        var out = scalars
+    /// Adds `sample` (one sample's worth of values) to every sample, in place.
+    mutating func addPerSample(_ sample: Tensor) throws {
+        guard sample.count > 0, count % sample.count == 0 else { self = try self + sample; return }
         let m = sample.count
-        out.withUnsafeMutableBufferPointer { o in
+        scalars.withUnsafeMutableBufferPointer { o in
             sample.scalars.withUnsafeBufferPointer { s in
                 var base = 0
                 while base < o.count {
@@ -160,7 +158,6 @@ extension Tensor {
                 }
             }
         }
-        return Tensor(unchecked: shape, scalars: out)
     }
 
     /// One sample's output repeated for every sample of `input`'s batch.
