@@ -25,7 +25,7 @@ public struct SumPooling: LinearMap {
         let w = weight.scalars[0]
         let count = grid.outputCount
         let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.initialize(repeating: 0)
+            if !grid.isHalving { buffer.initialize(repeating: 0) }
             input.scalars.withUnsafeBufferPointer { x in
                 grid.sumWindows(x.baseAddress!, into: buffer.baseAddress!, scale: w)
             }
@@ -40,7 +40,7 @@ public struct SumPooling: LinearMap {
         let w = weight.scalars[0]
         let count = inputShape.reduce(1, *)
         let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            buffer.initialize(repeating: 0)
+            if !grid.isHalving || grid.h % 2 != 0 || grid.w % 2 != 0 { buffer.initialize(repeating: 0) }
             gradient.scalars.withUnsafeBufferPointer { g in
                 grid.spreadWindows(g.baseAddress!, into: buffer.baseAddress!, scale: w)
             }
@@ -166,10 +166,13 @@ struct PoolingGrid {
         } } }
     }
 
-    /// `out[o] = scale * sum of window o` (out zeroed by the caller). Sums a window in row-major
+    /// The tutorial's 2x2 windows at stride 2: no overlap, specialised loops.
+    var isHalving: Bool { size == 2 && stride == 2 }
+
+    /// `out[o] = scale * sum of window o` (out zeroed by the caller unless `isHalving`). Sums a window in row-major
     /// order, as `forEachWindow` visits it, over contiguous channel runs.
     func sumWindows(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
-        if size == 2 && stride == 2 {
+        if isHalving {
             // The common 2x2 / 2 window, same summation order: ((x00 + x01) + x10) + x11.
             for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
                 let o = out + ((b * oh + oy) * ow + ox) * c
@@ -189,17 +192,18 @@ struct PoolingGrid {
         } } }
     }
 
-    /// `out[i] += scale * g[o]` for every input i of window o (out zeroed by the caller).
+    /// `out[i] += scale * g[o]` for every input i of window o (out zeroed by the caller, except
+    /// the inputs that `isHalving` windows cover: those are assigned).
     func spreadWindows(_ g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
-        if size == 2 && stride == 2 {
-            // Non-overlapping windows: each input gets exactly one term.
+        if isHalving {
+            // Non-overlapping windows: each covered input gets exactly one term.
             for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
                 let o = g + ((b * oh + oy) * ow + ox) * c
                 let i00 = out + ((b * h + oy * 2) * w + ox * 2) * c
                 let i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c
                 for ch in 0..<c {
                     let v = scale * o[ch]
-                    i00[ch] += v; i01[ch] += v; i10[ch] += v; i11[ch] += v
+                    i00[ch] = v; i01[ch] = v; i10[ch] = v; i11[ch] = v
                 }
             } } }
             return

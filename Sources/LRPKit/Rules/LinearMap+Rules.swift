@@ -20,12 +20,12 @@ extension LinearMap {
             let dataTerms = part.terms.indices.filter { part.terms[$0].input.constant == nil }
             let dataInputs = dataTerms.map { k in part.terms[k].input.applied(to: input) }
 
-            var z: Tensor? = nil
+            var sum: Tensor? = nil
             for (j, k) in dataTerms.enumerated() {
                 let term = part.terms[k]
                 let usesBias = part.usesBias && k == 0
                 let zk = try apply(dataInputs[j], weight: weights[k], bias: usesBias ? bias.map(term.parameters.apply) : nil)
-                z = try z.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
+                sum = try sum.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
             }
             if !constantTerms.isEmpty {
                 let one = try input.oneSample()
@@ -38,10 +38,11 @@ extension LinearMap {
                     zOne = try zOne.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
                 if let zOne {
-                    if z != nil { try z!.addPerSample(zOne) } else { z = zOne.repeatedPerSample(like: input) }
+                    if sum != nil { try sum!.addPerSample(zOne) } else { sum = zOne.repeatedPerSample(like: input) }
                 }
             }
-            guard var z else { continue }
+            guard var z = sum else { continue }
+            sum = nil  // z's buffer is now unshared, so dividing in place does not copy it
             guard relevance.shape == z.shape else {
                 throw LRPError.shapeMismatch(operation: description,
                     "relevance of shape \(describe(shape: relevance.shape)) does not match the output \(describe(shape: z.shape))")
