@@ -13,7 +13,7 @@ import LRPKit
 struct Options {
     var row = ""
     var runs = 5
-    var batch = 250
+    var batch = 64
     var data = "/work/shared/data"
     var dump: String?
     var compare: String?
