@@ -7,6 +7,13 @@ public protocol Host: AnyObject {
     func write(_ text: String)
     /// An image from `show`; `caption` is a one-line description (what, shape, value range).
     func show(_ image: Image, caption: String)
+    /// Progress of long work over a data set: `completed` of `total` items of `task` are done.
+    /// Called from the interpreter's thread; a terminal draws a bar, others ignore it.
+    func progress(_ task: String, completed: Int, total: Int)
+}
+
+extension Host {
+    public func progress(_ task: String, completed: Int, total: Int) {}
 }
 
 /// A host that collects everything it is given; for tests and non-interactive embedding.

@@ -1,0 +1,153 @@
+/// Fast parsing of whitespace-separated decimal numbers (numpy.savetxt text), with line tracking.
+///
+/// Each token is converted as numpy does (`float64` parse, then rounded to `float32`): short
+/// decimals take Clinger's exact fast path, anything else falls back to Swift's correctly
+/// rounded, locale-independent `Double(_:)`. NaN, infinity and values beyond float32 are errors.
+struct NumberText {
+    /// The values and, for every line that holds any, how many it holds and its line number.
+    struct Parsed {
+        var values: [Float] = []
+        var rows: [(line: Int, count: Int)] = []
+    }
+
+    /// Parses all of `bytes`; `#` starts a comment running to the end of the line.
+    static func parse(_ bytes: [UInt8], path: String) throws -> Parsed {
+        var parsed = Parsed()
+        parsed.values.reserveCapacity(bytes.count / 2 + 1)
+        try bytes.withUnsafeBufferPointer { buffer in
+            try parse(buffer, path: path, into: &parsed)
+        }
+        return parsed
+    }
+
+    /// Parses one line's worth of text (the Toolbox format keeps a layer's weights on one line).
+    static func parseLine(_ bytes: ArraySlice<UInt8>, path: String, line: Int) throws -> [Float] {
+        var parsed = Parsed()
+        try bytes.withUnsafeBufferPointer { buffer in
+            try parse(buffer, path: path, firstLine: line, into: &parsed)
+        }
+        return parsed.values
+    }
+
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>, path: String, firstLine: Int = 1,
+                              into parsed: inout Parsed) throws {
+        var index = 0
+        var line = firstLine
+        var countOnLine = 0
+        let end = text.count
+        while index < end {
+            let byte = text[index]
+            if byte == UInt8(ascii: "\n") {
+                if countOnLine > 0 { parsed.rows.append((line, countOnLine)) }
+                countOnLine = 0
+                line += 1
+                index += 1
+            } else if isSpace(byte) {
+                index += 1
+            } else if byte == UInt8(ascii: "#") {
+                while index < end, text[index] != UInt8(ascii: "\n") { index += 1 }
+            } else {
+                var tokenEnd = index
+                while tokenEnd < end, !isSpace(text[tokenEnd]), text[tokenEnd] != UInt8(ascii: "\n") {
+                    tokenEnd += 1
+                }
+                let token = UnsafeBufferPointer(rebasing: text[index..<tokenEnd])
+                countOnLine += 1
+                parsed.values.append(try value(of: token, path: path, line: line, column: countOnLine))
+                index = tokenEnd
+            }
+        }
+        if countOnLine > 0 { parsed.rows.append((line, countOnLine)) }
+    }
+
+    @inline(__always)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C
+    }
+
+    private static func value(of token: UnsafeBufferPointer<UInt8>, path: String, line: Int,
+                              column: Int) throws -> Float {
+        let wide: Double
+        if let fast = fastDecimal(token) {
+            wide = fast
+        } else if let slow = Double(String(decoding: token, as: UTF8.self)) {
+            wide = slow
+        } else {
+            throw LRPError.file(path: path, "line \(line), value \(column): '\(shown(token))' is not a number")
+        }
+        let narrow = Float(wide)
+        guard narrow.isFinite else {
+            let what = wide.isNaN ? "is NaN" : wide.isInfinite ? "is infinite" : "is out of float32 range"
+            throw LRPError.file(path: path, "line \(line), value \(column): '\(shown(token))' \(what)")
+        }
+        return narrow
+    }
+
+    private static func shown(_ token: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: token.prefix(24), as: UTF8.self)
+        return token.count > 24 ? text + "..." : text
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// `[+-]digits[.digits][(e|E)[+-]digits]` when the decimal mantissa fits in 2^53 and the
+    /// power of ten is exact (|e| <= 22): one correctly rounded multiply or divide. Else nil.
+    @inline(__always)
+    private static func fastDecimal(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var index = 0
+        let count = token.count
+        var negative = false
+        if token[0] == UInt8(ascii: "-") || token[0] == UInt8(ascii: "+") {
+            negative = token[0] == UInt8(ascii: "-")
+            index = 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var significant = 0
+        var exponent = 0
+        var sawPoint = false
+        while index < count {
+            let byte = token[index]
+            if byte >= 0x30, byte <= 0x39 {
+                digits += 1
+                if mantissa != 0 || byte != 0x30 { significant += 1 }
+                if significant > 15 { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - 0x30)
+                if sawPoint { exponent -= 1 }
+            } else if byte == UInt8(ascii: "."), !sawPoint {
+                sawPoint = true
+            } else {
+                break
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        if index < count {
+            guard token[index] | 0x20 == UInt8(ascii: "e") else { return nil }
+            index += 1
+            var exponentNegative = false
+            if index < count, token[index] == UInt8(ascii: "-") || token[index] == UInt8(ascii: "+") {
+                exponentNegative = token[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            var written = 0
+            var exponentDigits = 0
+            while index < count, token[index] >= 0x30, token[index] <= 0x39 {
+                written = written * 10 + Int(token[index] - 0x30)
+                exponentDigits += 1
+                if written > 1000 { return nil }
+                index += 1
+            }
+            guard exponentDigits > 0, index == count else { return nil }
+            exponent += exponentNegative ? -written : written
+        }
+        guard abs(exponent) <= 22 else { return mantissa == 0 ? (negative ? -0.0 : 0.0) : nil }
+        var value = Double(mantissa)
+        value = exponent >= 0 ? value * powersOfTen[exponent] : value / powersOfTen[-exponent]
+        return negative ? -value : value
+    }
+}

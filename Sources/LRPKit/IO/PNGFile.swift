@@ -1,0 +1,88 @@
+import CPNG
+
+/// PNG reading and writing through libpng's simplified API, which reports errors in
+/// `png_image.message` instead of longjmp-ing (Swift cannot host a setjmp).
+public enum PNGFile {
+    /// The largest image read, in pixels; a hostile header cannot make us allocate more.
+    public static let maximumPixelCount = 1 << 28
+
+    /// Reads a PNG as 8-bit gray, RGB or RGBA. Palette images become RGB (RGBA with
+    /// transparency), 16-bit samples are reduced to 8 bits, gray+alpha is composited onto white.
+    public static func read(_ path: String) throws -> Image {
+        let data = try FileData.read(path)
+        return try decode(data, path: path)
+    }
+
+    /// Writes `image` as an 8-bit PNG, atomically.
+    public static func write(_ image: Image, to path: String) throws {
+        try AtomicFile.write(encode(image, path: path), to: path)
+    }
+
+    static func decode(_ data: [UInt8], path: String) throws -> Image {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        defer { png_image_free(&image) }
+        let began = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard began != 0 else { throw LRPError.file(path: path, "not a readable PNG: \(message(of: image))") }
+        let width = Int(image.width), height = Int(image.height)
+        guard width > 0, height > 0, width * height <= maximumPixelCount else {
+            throw LRPError.file(path: path, "image of \(width)x\(height) pixels is larger than the limit of \(maximumPixelCount) pixels")
+        }
+        let hasColor = image.format & PNG_FORMAT_FLAG_COLOR != 0
+        let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
+        // 16-bit files without gamma information are taken as sRGB, so values scale by 1/257.
+        image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+        let channels: Int
+        if hasColor {
+            image.format = hasAlpha ? PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_FLAG_COLOR
+            channels = hasAlpha ? 4 : 3
+        } else {
+            image.format = 0  // 8-bit gray; any alpha is composited onto the background below
+            channels = 1
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
+        var white = png_color(red: 255, green: 255, blue: 255)
+        let finished = pixels.withUnsafeMutableBytes {
+            png_image_finish_read(&image, &white, $0.baseAddress, Int32(width * channels), nil)
+        }
+        guard finished != 0, image.warning_or_error & 3 < 2 else {
+            throw LRPError.file(path: path, "PNG data is damaged: \(message(of: image))")
+        }
+        return try Image(width: width, height: height, channels: channels, pixels: pixels)
+    }
+
+    static func encode(_ source: Image, path: String) throws -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(source.width)
+        image.height = UInt32(source.height)
+        switch source.channels {
+        case 1: image.format = 0
+        case 3: image.format = PNG_FORMAT_FLAG_COLOR
+        case 4: image.format = PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA
+        default: throw LRPError.file(path: path, "cannot write an image with \(source.channels) channels")
+        }
+        let stride = Int32(source.width * source.channels)
+        var size: png_alloc_size_t = 0
+        let sized = source.pixels.withUnsafeBytes {
+            png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil)
+        }
+        guard sized != 0, size > 0 else { throw LRPError.file(path: path, "cannot encode PNG: \(message(of: image))") }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let written = bytes.withUnsafeMutableBytes { output in
+            source.pixels.withUnsafeBytes {
+                png_image_write_to_memory(&image, output.baseAddress, &size, 0, $0.baseAddress, stride, nil)
+            }
+        }
+        guard written != 0 else { throw LRPError.file(path: path, "cannot encode PNG: \(message(of: image))") }
+        return Array(bytes[0..<Int(size)])
+    }
+
+    private static func message(of image: png_image) -> String {
+        var copy = image.message
+        let text = withUnsafeBytes(of: &copy) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        return text.isEmpty ? "unknown libpng error" : text
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The LRP Toolbox plain-text model format (Lapuschkin et al., JMLR 2016): one header line per
+/// layer, and for Linear / Convolution a line of flat weights (C order) then a line of biases.
+///
+///     Linear m n | Convolution h w d n s0 s1 | Rect | Tanh | SumPool h w s0 s1 |
+///     MaxPool h w s0 s1 | Flatten | SoftMax
+public enum ToolboxModel {
+    /// Reads a model file (raw or gzipped). `Tanh` is not supported; a `SoftMax` is an error
+    /// unless it is the last layer and `droppingFinalSoftMax` is set (LRP explains the logits).
+    public static func read(_ path: String, droppingFinalSoftMax: Bool = false) throws -> Network {
+        let bytes = try FileData.read(path)
+        var lines: [ArraySlice<UInt8>] = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        var layers: [any Layer] = []
+        var index = 0
+        func fail(_ line: Int, _ message: String) -> LRPError { .file(path: path, "line \(line): \(message)") }
+        while index < lines.count {
+            let lineNumber = index + 1
+            let words = lines[index].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+                .map { String(decoding: $0, as: UTF8.self) }
+            index += 1
+            guard let name = words.first else { continue }
+            let numbers = words.dropFirst()
+            func dimensions(_ count: Int) throws -> [Int] {
+                guard numbers.count == count else {
+                    throw fail(lineNumber, "\(name) needs \(count) numbers, got \(numbers.count): '\(words.joined(separator: " "))'")
+                }
+                return try numbers.map { word in
+                    guard let value = Int(word), value >= 1, value <= 1 << 24 else {
+                        throw fail(lineNumber, "'\(word)' is not a sensible size for \(name)")
+                    }
+                    return value
+                }
+            }
+            func parameters(_ count: Int, what: String) throws -> [Float] {
+                guard index < lines.count else {
+                    throw fail(lineNumber, "\(name) is missing its \(what) line (file ends)")
+                }
+                let values = try NumberText.parseLine(lines[index], path: path, line: index + 1)
+                guard values.count == count else {
+                    throw fail(index + 1, "\(name) \(what) line holds \(values.count) values, expected \(count)")
+                }
+                index += 1
+                return values
+            }
+            switch name {
+            case "Linear":
+                let d = try dimensions(2)
+                let count = try elementCount(d, line: lineNumber, path: path)
+                let weight = Tensor(unchecked: d, scalars: try parameters(count, what: "weight"))
+                layers.append(try Linear(weight: weight, bias: Tensor(try parameters(d[1], what: "bias"))))
+            case "Convolution":
+                let d = try dimensions(6)
+                guard d[4] == d[5] else { throw fail(lineNumber, "only equal strides are supported, got \(d[4]) and \(d[5])") }
+                let shape = Array(d[0..<4])
+                let count = try elementCount(shape, line: lineNumber, path: path)
+                let weight = Tensor(unchecked: shape, scalars: try parameters(count, what: "weight"))
+                layers.append(try Convolution(weight: weight, bias: Tensor(try parameters(d[3], what: "bias")), stride: d[4]))
+            case "SumPool", "MaxPool":
+                let d = try dimensions(4)
+                guard d[0] == d[1], d[2] == d[3] else {
+                    throw fail(lineNumber, "only square pooling with equal strides is supported, got \(name) \(d.map(String.init).joined(separator: " "))")
+                }
+                layers.append(name == "SumPool"
+                    ? try SumPooling(size: d[0], stride: d[2], scale: Float(1 / Double(d[0] * d[1]).squareRoot()))
+                    : try MaxPooling(size: d[0], stride: d[2]))
+            case "Rect":
+                _ = try dimensions(0)
+                layers.append(ReLU())
+            case "Flatten":
+                _ = try dimensions(0)
+                layers.append(Flatten())
+            case "SoftMax":
+                let isLast = lines[index...].allSatisfy { $0.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+                guard droppingFinalSoftMax, isLast else {
+                    throw fail(lineNumber, isLast
+                        ? "SoftMax is not supported: LRP explains the logits; remove the line or load with the final SoftMax dropped"
+                        : "SoftMax is only supported as the last layer (and is then dropped)")
+                }
+            case "Tanh":
+                throw fail(lineNumber, "Tanh layers are not supported")
+            default:
+                throw fail(lineNumber, "unknown layer type '\(name)' (expected Linear, Convolution, Rect, SumPool, MaxPool, Flatten)")
+            }
+        }
+        guard !layers.isEmpty else { throw LRPError.file(path: path, "holds no layers") }
+        return Network(layers)
+    }
+
+    /// Writes `network` in the Toolbox format, atomically. Layers the format cannot express
+    /// (padding, average pooling, reshape, non-square or non-1/sqrt(hw) sum pooling) are errors.
+    public static func write(_ network: Network, to path: String) throws {
+        try AtomicFile.write(encode(network, path: path), to: path)
+    }
+
+    static func encode(_ network: Network, path: String) throws -> String {
+        var text = ""
+        func values(_ tensor: Tensor, _ what: String, layer: Int) throws -> String {
+            if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+                throw LRPError.file(path: path, "layer \(layer) (\(what)): value \(tensor.scalars[bad]) at index \(bad) is not finite")
+            }
+            return tensor.scalars.map { $0.description }.joined(separator: " ") + "\n"
+        }
+        for (index, layer) in network.layers.enumerated() {
+            func unsupported(_ why: String) -> LRPError {
+                .file(path: path, "layer \(index) (\(layer.description)) cannot be written in the Toolbox format: \(why)")
+            }
+            switch layer {
+            case let linear as Linear:
+                text += "Linear \(linear.inputCount) \(linear.outputCount)\n"
+                text += try values(linear.weight, "weight", layer: index)
+                text += try values(linear.bias ?? Tensor.zeros([linear.outputCount]), "bias", layer: index)
+            case let convolution as Convolution:
+                guard convolution.padding == 0 else { throw unsupported("the format has no padding") }
+                let s = convolution.weight.shape
+                text += "Convolution \(s[0]) \(s[1]) \(s[2]) \(s[3]) \(convolution.stride) \(convolution.stride)\n"
+                text += try values(convolution.weight, "weight", layer: index)
+                text += try values(convolution.bias ?? Tensor.zeros([s[3]]), "bias", layer: index)
+            case let pooling as SumPooling:
+                let expected = Float(1 / Double(pooling.size * pooling.size).squareRoot())
+                guard abs(pooling.scale - expected) <= 1e-6 * expected else {
+                    throw unsupported("the format's SumPool scales by 1/sqrt(h*w) = \(expected), this layer by \(pooling.scale)")
+                }
+                text += "SumPool \(pooling.size) \(pooling.size) \(pooling.stride) \(pooling.stride)\n"
+            case let pooling as MaxPooling:
+                text += "MaxPool \(pooling.size) \(pooling.size) \(pooling.stride) \(pooling.stride)\n"
+            case is ReLU:
+                text += "Rect\n"
+            case is Flatten:
+                text += "Flatten\n"
+            default:
+                throw unsupported("no such layer type in the format")
+            }
+        }
+        return text
+    }
+
+    private static func elementCount(_ shape: [Int], line: Int, path: String) throws -> Int {
+        do { return try Tensor.elementCount(of: shape) } catch {
+            throw LRPError.file(path: path, "line \(line): the shape \(describe(shape: shape)) is too large")
+        }
+    }
+}
