@@ -17,18 +17,27 @@ NUMPY_SUBSET=${NUMPY_SUBSET:-500}   # CNN rows: numpy runs this many digits, tim
 THREADS=${THREADS:-2}
 DATA=${DATA:-/work/shared/data}
 LRPBENCH=.build/release/LRPBench
+LRPS=.build/release/lrps
+WHOLE="python3 scripts/bench/time-process.py"   # times a whole process, start to exit
 
-# One row per line: name | target seconds (or MB for memory rows) | our command | numpy row | zennit row.
-# Add a row by adding a line; leave a baseline empty when it has no counterpart.
+# One row per line: name | target | our command | numpy row | zennit row. Add a row by adding a
+# line; leave a baseline empty when it has no counterpart. LRPBench rows time the work alone
+# (data loaded beforehand); `lrps` rows time the whole process, loading included.
 ROWS=(
-  "cnn-deeptaylor|1.0|$LRPBENCH cnn-deeptaylor --runs $RUNS --data $DATA|cnn-deeptaylor|cnn-deeptaylor"
-  "mlp-deeptaylor|0.3|$LRPBENCH mlp-deeptaylor --runs $RUNS --data $DATA|mlp-deeptaylor|mlp-deeptaylor"
-  "cnn-forward|0.25|$LRPBENCH cnn-forward --runs $RUNS --data $DATA|cnn-forward|cnn-forward"
+  "cnn-deeptaylor|1.0 s, 256 MB|$LRPBENCH cnn-deeptaylor --runs $RUNS --data $DATA|cnn-deeptaylor|cnn-deeptaylor"
+  "mlp-deeptaylor|0.3 s|$LRPBENCH mlp-deeptaylor --runs $RUNS --data $DATA|mlp-deeptaylor|mlp-deeptaylor"
+  "cnn-forward|0.25 s|$LRPBENCH cnn-forward --runs $RUNS --data $DATA|cnn-forward|cnn-forward"
   "cnn-alphabeta||$LRPBENCH cnn-alphabeta --runs $RUNS --data $DATA|cnn-alphabeta|cnn-alphabeta"
   "mlp-forward||$LRPBENCH mlp-forward --runs $RUNS --data $DATA|mlp-forward|mlp-forward"
+  "lrps scripts/tutorial.lrps|0.6 s|$WHOLE tutorial $RUNS -- $LRPS scripts/tutorial.lrps||"
+  "lrps scripts/bench/cnn-deeptaylor.lrps||$WHOLE lrps-cnn-deeptaylor $RUNS -- $LRPS scripts/bench/cnn-deeptaylor.lrps||"
+  "lrps scripts/bench/mlp-deeptaylor.lrps||$WHOLE lrps-mlp-deeptaylor $RUNS -- $LRPS scripts/bench/mlp-deeptaylor.lrps||"
+  "lrps scripts/bench/cnn-errors.lrps||$WHOLE lrps-cnn-errors $RUNS -- $LRPS scripts/bench/cnn-errors.lrps||"
+  "lrps scripts/bench/load-only.lrps||$WHOLE lrps-load-only $RUNS -- $LRPS scripts/bench/load-only.lrps||"
 )
 
 swift build -c release --product LRPBench >&2
+swift build -c release --product lrps >&2
 
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS
 numpy() { python3 Tests/oracle/bench_numpy.py "$1" --runs "$NUMPY_RUNS" --subset "$NUMPY_SUBSET" --data "$DATA"; }
@@ -54,7 +63,7 @@ for row in "${ROWS[@]}"; do
     line=$(zennit "$zennitRow")
     if [[ "$line" == *skipped* ]]; then zn="not installed"; else zn=$(field "$line" 2); znRatio=$(ratio "$zn" "$median"); fi
   fi
-  echo "| $name | ${target:+<= $target s} | $median | $(field "$ours" 3) | $(field "$ours" 4) | $(field "$ours" 5) | $np | $npRatio | $zn | $znRatio | $notes |"
+  echo "| $name | ${target:+<= $target} | $median | $(field "$ours" 3) | $(field "$ours" 4) | $(field "$ours" 5) | $np | $npRatio | $zn | $znRatio | $notes |"
 done
 echo
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $THREADS threads; lrps: median of $RUNS runs; numpy: median of $NUMPY_RUNS runs."
