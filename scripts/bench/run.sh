@@ -66,4 +66,5 @@ for row in "${ROWS[@]}"; do
   echo "| $name | ${target:+<= $target} | $median | $(field "$ours" 3) | $(field "$ours" 4) | $(field "$ours" 5) | $np | $npRatio | $zn | $znRatio | $notes |"
 done
 echo
+echo "Load average at the end (other processes share these cores): $(cut -d" " -f1-3 /proc/loadavg)."
 echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $THREADS threads; lrps: median of $RUNS runs; numpy: median of $NUMPY_RUNS runs."

@@ -39,8 +39,11 @@ public enum Batching {
             let previous = openblas_get_num_threads()
             if threads > 1 { openblas_set_num_threads(1) }
             defer { if threads > 1 { openblas_set_num_threads(previous) } }
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                for k in stride(from: worker, to: slices.count, by: threads) {
+            // Workers take the next slice as they finish (not a fixed share), so a core that
+            // is slowed by other processes does less of the work.
+            let next = SliceCounter()
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let k = next.take(below: slices.count) {
                     if failure.failed { return }
                     do {
                         let slice = slices[k]
@@ -81,6 +84,19 @@ extension Tensor {
         var newShape = shape
         newShape[0] = range.count
         return Tensor(unchecked: newShape, scalars: Array(scalars[(range.lowerBound * stride)..<(range.upperBound * stride)]))
+    }
+}
+
+/// Hands out slice indices 0, 1, 2, ... to workers.
+private final class SliceCounter: @unchecked Sendable {
+    private let lock = NSLockLite()
+    private var value = 0
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            defer { value += 1 }
+            return value
+        }
     }
 }
 
