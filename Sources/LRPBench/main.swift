@@ -2,7 +2,8 @@
 //
 //     LRPBench ROW [--runs N] [--batch B] [--data DIR] [--dump FILE] [--compare FILE]
 //
-// ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta.
+// ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta; cnn-layers prints
+// a per-layer CPU profile instead.
 // Prints one line `ROW median_s min_s cpu_median_s maxrss_MB [check]`. Loading (weights, MNIST) is
 // not timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
 // file and reports max|a-b| / max|b| (the 1e-5 check against the unoptimised path).
@@ -98,11 +99,11 @@ func cnn(_ dir: String) throws -> Network {
     ])
 }
 
-func seconds(_ body: () throws -> Void) rethrows -> Double {
+func seconds(_ clock: clockid_t = CLOCK_MONOTONIC, _ body: () throws -> Void) rethrows -> Double {
     var start = timespec(), end = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &start)
+    clock_gettime(clock, &start)
     try body()
-    clock_gettime(CLOCK_MONOTONIC, &end)
+    clock_gettime(clock, &end)
     return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
 }
 
@@ -144,7 +145,9 @@ do {
             work = { try net.explain(x, targets: t, rules: rules, batchSize: options.batch) }
         }
     case "cnn-layers":
-        // Per-layer profile, one thread: forward and deep Taylor relprop of each layer over all digits.
+        // Per-layer profile, one thread: forward and deep Taylor relprop of each layer over all
+        // digits, in this thread's CPU seconds (insensitive to other processes; run with
+        // OPENBLAS_NUM_THREADS=1 so BLAS stays on this thread).
         let net = try cnn(options.data)
         let x = try images.paddedSpatially(2, value: -1)
         let rules = try RuleSet.deepTaylor.rules(for: net)
@@ -153,16 +156,17 @@ do {
         for first in stride(from: 0, to: 10_000, by: options.batch) {
             var acts = [try x.samples(first..<min(first + options.batch, 10_000))]
             for (i, layer) in net.layers.enumerated() {
-                forward[i] += try seconds { acts.append(try layer.forward(acts[i])) }
+                forward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) { acts.append(try layer.forward(acts[i])) }
             }
             var r = acts.last!
             for i in net.layers.indices.reversed() {
-                backward[i] += try seconds { r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i]) }
+                backward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) { r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i]) }
             }
         }
         for (i, layer) in net.layers.enumerated() {
             print(String(format: "%-40@ forward %.3f relprop %.3f", layer.description as NSString, forward[i], backward[i]))
         }
+        print(String(format: "%-40@ forward %.3f relprop %.3f", "total" as NSString, forward.reduce(0, +), backward.reduce(0, +)))
         exit(0)
     default:
         fail("unknown row '\(options.row)'")
