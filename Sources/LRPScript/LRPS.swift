@@ -66,16 +66,22 @@ struct LRPS: ParsableCommand {
         defer { output.flush(); errors.flush() }
         let host = TerminalHost(output: output, environment: ProcessInfo.processInfo.environment)
         let session = Session(host: host)
+        let watcher = InterruptWatcher()
 
         func runScript(_ source: String, file: String) -> Int32 {
-            do {
-                try session.run(source, file: file)
-                return 0
-            } catch {
-                output.flush()
-                errors.write(error.description + "\n")
-                return 1
+            let run = { () -> Int32 in
+                do {
+                    try session.run(source, file: file)
+                    return 0
+                } catch {
+                    output.flush()
+                    errors.write("\(error)\n")
+                    return 1
+                }
             }
+            guard let watcher else { return run() }
+            let (status, interrupted) = watcher.guarding(cancel: { session.cancel() }, run)
+            return interrupted ? 130 : status  // a script stopped by Ctrl-C exits as shells expect
         }
 
         if let statements {
@@ -108,7 +114,8 @@ struct LRPS: ParsableCommand {
             errors.write("lrps: cannot set up line editing on this terminal\n")
             return 2
         }
-        return REPL(session: session, reader: editor, output: output, errors: errors).run()
+        return REPL(session: session, reader: editor, output: output, errors: errors,
+                    interrupts: InterruptWatcher()).run()
     }
 }
 

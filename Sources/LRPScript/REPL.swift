@@ -9,9 +9,13 @@ final class REPL {
     private let errors: OutputSink
     /// The number of the next cell; it advances each time a cell is run, successfully or not.
     private(set) var cellNumber = 1
+    /// Routes Ctrl-C during a cell to `session.cancel()`; nil in tests with a scripted reader.
+    private let interrupts: InterruptWatcher?
 
-    init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink) {
+    init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink,
+         interrupts: InterruptWatcher? = nil) {
         self.session = session
+        self.interrupts = interrupts
         self.reader = reader
         self.output = output
         self.errors = errors
@@ -40,12 +44,16 @@ final class REPL {
 
     private func execute(_ source: String) {
         defer { cellNumber += 1 }
-        do {
-            try session.run(source, file: "<cell \(cellNumber)>")
-        } catch {
-            output.flush()
-            errors.write(error.description + "\n")
-            errors.flush()
+        let run = {
+            do {
+                try self.session.run(source, file: "<cell \(self.cellNumber)>")
+            } catch {
+                self.output.flush()
+                self.errors.write("\(error)\n")
+                self.errors.flush()
+            }
         }
+        // A Ctrl-C while the cell runs stops it; the session and its variables stay.
+        if let interrupts { _ = interrupts.guarding(cancel: { [session] in session.cancel() }, run) } else { run() }
     }
 }

@@ -9,6 +9,8 @@ protocol ScriptSession: AnyObject {
     func needsMoreInput(_ source: String) -> Bool
     /// Whole words that could replace the partial word at the end of `line`.
     func completions(forLine line: String) -> [String]
+    /// Asks the running statement to stop (from another thread).
+    func cancel()
 }
 
 extension Session: ScriptSession {}

@@ -32,6 +32,7 @@ final class REPLTests: XCTestCase {
             source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count
         }
         func completions(forLine line: String) -> [String] { [] }
+        func cancel() {}
     }
 
     func testCellsContinuationInterruptsAndErrors() throws {

@@ -45,7 +45,12 @@ let outputBuiltins: [Builtin] = [
         }
         do {
             switch ext {
-            case "png": try PNGFile.write(try render(x, try colormap(&c, required: true), c), to: resolved)
+            case "png":
+                let map = try colormap(&c, required: true)
+                let image = try render(x, map, c)
+                try PNGFile.write(image, to: resolved)
+                c.evaluator.host.saved(image, path: path,
+                                       caption: "\(x.description), map=\(map.rawValue), \(image.width)x\(image.height) pixels")
             case "npy": try NumpyFile.write(x, to: resolved)
             default: try AtomicFile.write(savetxt(x), to: resolved)
             }
