@@ -87,9 +87,17 @@ public struct Tensor: Equatable, Sendable {
         return strides
     }
 
-    /// Applies `transform` to every element.
+    /// Applies `transform` to every element (a plain pointer loop: `Array.map` does not vectorise).
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        Tensor(unchecked: shape, scalars: scalars.map(transform))
+        let count = scalars.count
+        let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            scalars.withUnsafeBufferPointer { x in
+                let (src, dst) = (x.baseAddress, buffer.baseAddress)
+                for i in 0..<count { dst.unsafelyUnwrapped[i] = transform(src.unsafelyUnwrapped[i]) }
+            }
+            initialized = count
+        }
+        return Tensor(unchecked: shape, scalars: out)
     }
 
     /// The value at a full index (one integer per axis).
