@@ -5,6 +5,13 @@ public enum BitmapFont {
     public static let glyphHeight = 7
     /// Glyph width plus one column of spacing.
     public static let advance = 6
+    /// A space is half as wide, so captions like "7 → 5" fit under a 28-pixel digit.
+    public static let spaceAdvance = 3
+
+    /// How far the pen moves after `character`, at scale 1.
+    public static func advance(of character: Character) -> Int {
+        character == " " ? spaceAdvance : advance
+    }
 
     /// Whether `character` has a glyph of its own.
     public static func hasGlyph(_ character: Character) -> Bool { glyphs[character] != nil }
@@ -16,7 +23,7 @@ public enum BitmapFont {
 
     /// The width in pixels of `text` drawn at `scale` (no trailing spacing).
     public static func width(of text: String, scale: Int = 1) -> Int {
-        text.isEmpty ? 0 : (text.count * advance - 1) * scale
+        text.isEmpty ? 0 : (text.reduce(0) { $0 + advance(of: $1) } - 1) * scale
     }
 
     /// Height in pixels of a line at `scale`.

@@ -43,7 +43,7 @@ struct Canvas {
                     fill(x: left + column * scale, y: y + row * scale, width: scale, height: scale, with: color)
                 }
             }
-            left += BitmapFont.advance * scale
+            left += BitmapFont.advance(of: character) * scale
         }
     }
 

@@ -13,15 +13,17 @@ public struct Figure: Sendable {
     public var inputColormap: Colormap = .gray
     /// One per image, or none.
     public var captions: [Caption] = []
-    /// Images per row; nil puts them all in one row.
+    /// Images per row; nil: enough for `rows` rows, or all in one row.
     public var columns: Int?
+    /// Rows of the grid; nil: as many as `columns` needs. Cells left over stay white.
+    public var rows: Int?
     /// Every image pixel becomes a `scale` x `scale` block.
     public var scale: Int = 2
     /// White frame around each image, in image pixels (so `border * scale` on the canvas).
     public var border: Int = 2
     /// A strip under the grid showing the colour map over the images' value range, the ends labelled.
     public var colorbar: Bool = false
-    /// The font's pixel size; nil: 2 when `scale` is 2 or more, else 1.
+    /// The font's pixel size; nil: half of `scale`, at least 2 (1 when `scale` is 1).
     public var textScale: Int?
 
     public init(_ images: Tensor, colormap: Colormap) {
@@ -51,9 +53,17 @@ public struct Figure: Sendable {
         guard n > 0 else { throw LRPError.invalidArgument("cannot render an empty batch") }
         guard (1...64).contains(scale) else { throw LRPError.invalidArgument("scale must be 1 to 64, got \(scale)") }
         guard (0...64).contains(border) else { throw LRPError.invalidArgument("border must be 0 to 64, got \(border)") }
-        let ts = textScale ?? (scale >= 2 ? 2 : 1)
+        let ts = textScale ?? (scale >= 2 ? max(2, scale / 2) : 1)
         guard (1...16).contains(ts) else { throw LRPError.invalidArgument("text scale must be 1 to 16, got \(ts)") }
-        if let columns, columns < 1 { throw LRPError.invalidArgument("columns must be at least 1, got \(columns)") }
+        if let columns, !(1...10_000).contains(columns) {
+            throw LRPError.invalidArgument("columns must be 1 to 10000, got \(columns)")
+        }
+        if let rows, !(1...10_000).contains(rows) { throw LRPError.invalidArgument("rows must be 1 to 10000, got \(rows)") }
+        let columnCount = columns ?? rows.map { (n + $0 - 1) / $0 } ?? n
+        let rowCount = rows ?? (n + columnCount - 1) / columnCount
+        guard rowCount * columnCount >= n else {
+            throw LRPError.invalidArgument("\(rowCount) rows x \(columnCount) columns cannot hold \(n) images")
+        }
         guard captions.isEmpty || captions.count == n else {
             throw LRPError.shapeMismatch(operation: "figure", "\(captions.count) captions for \(n) images")
         }
@@ -74,10 +84,8 @@ public struct Figure: Sendable {
         let picturesW = inputW + tileW, picturesH = max(tileH, inputH)
         let captionH = captions.isEmpty ? 0 : (BitmapFont.glyphHeight + 3) * ts
         let widestCaption = captions.map { BitmapFont.width(of: $0.text, scale: ts) }.max() ?? 0
-        let cellW = max(picturesW, captions.isEmpty ? 0 : widestCaption + 2 * ts)
+        let cellW = max(picturesW, captions.isEmpty ? 0 : widestCaption + 4 * ts)
         let cellH = picturesH + captionH
-        let columnCount = min(columns ?? n, n)
-        let rowCount = (n + columnCount - 1) / columnCount
         let gridW = columnCount * cellW, gridH = rowCount * cellH
 
         let bar = colorbar ? ColorBar(colormap: colormap, range: range, textScale: ts) : nil
