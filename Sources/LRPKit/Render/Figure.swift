@@ -53,7 +53,7 @@ public struct Figure: Sendable {
         guard n > 0 else { throw LRPError.invalidArgument("cannot render an empty batch") }
         guard (1...64).contains(scale) else { throw LRPError.invalidArgument("scale must be 1 to 64, got \(scale)") }
         guard (0...64).contains(border) else { throw LRPError.invalidArgument("border must be 0 to 64, got \(border)") }
-        let ts = textScale ?? (scale >= 2 ? max(2, scale / 2) : 1)
+        let ts = textScale ?? (scale >= 2 ? min(max(2, scale / 2), 16) : 1)
         guard (1...16).contains(ts) else { throw LRPError.invalidArgument("text scale must be 1 to 16, got \(ts)") }
         if let columns, !(1...10_000).contains(columns) {
             throw LRPError.invalidArgument("columns must be 1 to 10000, got \(columns)")
