@@ -234,6 +234,16 @@ final class RenderTests: XCTestCase {
         XCTAssertThrowsError(try Figure.batch(Tensor.zeros([5])))
     }
 
+    func testNonFiniteValuesDrawWithoutCrashing() throws {
+        let values = try Tensor(shape: [1, 2, 2, 1], scalars: [.nan, 1, .infinity, -1])
+        for map in Colormap.allCases {
+            var figure = Figure(values, colormap: map)
+            figure.colorbar = true
+            XCTAssertNoThrow(try figure.render(), map.rawValue)
+        }
+        XCTAssertEqual(Colormap.gray.color(.nan, in: -1...1), .black)
+    }
+
     func testBadOptionsThrow() throws {
         var figure = Figure(try Tensor.zeros([2, 3, 3, 1]), colormap: .gray)
         figure.scale = 0

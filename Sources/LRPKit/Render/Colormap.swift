@@ -32,16 +32,16 @@ public enum Colormap: String, CaseIterable, Sendable {
         self == .zennitGray ? .minMax : .symmetric
     }
 
-    /// The value range that spans the map for these values.
+    /// The value range that spans the map for these values. NaN and infinities are left out (they
+    /// draw as the map's end or black); no finite value gives 0...0.
     public func range(of values: [Float]) -> ClosedRange<Double> {
+        var m: Float = 0, low = Float.infinity, high = -Float.infinity
+        for v in values where v.isFinite {
+            m = Swift.max(m, abs(v)); low = Swift.min(low, v); high = Swift.max(high, v)
+        }
         switch normalization {
-        case .symmetric:
-            var m: Float = 0
-            for v in values { m = Swift.max(m, abs(v)) }
-            return -Double(m)...Double(m)
-        case .minMax:
-            guard let low = values.min(), let high = values.max() else { return 0...0 }
-            return Double(low)...Double(high)
+        case .symmetric: return -Double(m)...Double(m)
+        case .minMax: return low <= high ? Double(low)...Double(high) : 0...0
         }
     }
 
@@ -145,8 +145,9 @@ enum Palettes {
     }
 }
 
-/// The tutorial's byte conversion: truncation, not rounding.
+/// The tutorial's byte conversion: truncation, not rounding. NaN (from NaN or infinite values) is 0.
 @inline(__always)
 func byte(_ v: Double) -> UInt8 {
-    UInt8(Swift.min(Swift.max(v * 255, 0), 255).rounded(.towardZero))
+    guard !v.isNaN else { return 0 }
+    return UInt8(Swift.min(Swift.max(v * 255, 0), 255).rounded(.towardZero))
 }
