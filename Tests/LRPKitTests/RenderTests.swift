@@ -181,6 +181,13 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(pixel(image, 5, 2), red)
         XCTAssertEqual(pixel(image, 4, 0), .white)
         XCTAssertEqual(pixel(image, 4, 3), .white)
+        // With a frame, pairs stand a frame apart on each side: 1 + (4 + 2) + (2 + 2) + 1 per pair.
+        figure.border = 1
+        let framed = try figure.render()
+        XCTAssertEqual([framed.width, framed.height], [12, 6])
+        XCTAssertEqual(pixel(framed, 0, 1), .white)
+        XCTAssertEqual(pixel(framed, 1, 1), .white)
+        XCTAssertEqual(pixel(framed, 2, 1), .black)   // the input's first value: padding 1, frame 1
         figure.inputs = try constantBatch([-1, -1], h: 4, w: 4)
         XCTAssertThrowsError(try figure.render())
     }

@@ -84,7 +84,9 @@ public struct Figure: Sendable {
         let picturesW = inputW + tileW, picturesH = max(tileH, inputH)
         let captionH = captions.isEmpty ? 0 : (BitmapFont.glyphHeight + 3) * ts
         let widestCaption = captions.map { BitmapFont.width(of: $0.text, scale: ts) }.max() ?? 0
-        let cellW = max(picturesW, captions.isEmpty ? 0 : widestCaption + 4 * ts)
+        // Pairs get a frame's width more on each side, so pairs stand apart from each other.
+        let pairPadding = inputs == nil ? 0 : border * scale
+        let cellW = max(picturesW + 2 * pairPadding, captions.isEmpty ? 0 : widestCaption + 4 * ts)
         let cellH = picturesH + captionH
         let gridW = columnCount * cellW, gridH = rowCount * cellH
 
