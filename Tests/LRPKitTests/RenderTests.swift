@@ -97,7 +97,7 @@ final class RenderTests: XCTestCase {
     // MARK: Figures
 
     func testDefaultFigureIsTheMosaicLayout() throws {
-        // Two 2x3 images: 0 and 1 everywhere, the gray map: black/white... over the range -1...1.
+        // Two 2x3 images, -1 and 1 everywhere: black and white under the gray map.
         let batch = try constantBatch([-1, 1], h: 2, w: 3)
         let image = try Figure(batch, colormap: .gray).render()
         XCTAssertEqual([image.width, image.height], [2 * (3 + 4) * 2, (2 + 4) * 2])
