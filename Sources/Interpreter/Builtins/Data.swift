@@ -27,6 +27,7 @@ let dataBuiltins: [Builtin] = [
             throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
         }
         if kind == "dataset" { kind = "mnist" }
+        c.evaluator.host.loading(resolved)
         if c.keyword("split") != nil && kind != "mnist" {
             throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
         }
