@@ -3,15 +3,19 @@
 /// Fast but general, for any `LinearMap`:
 /// - a term whose input is a constant gives the same output for every sample, so its forward run
 ///   is done on one sample and broadcast over the batch;
+/// - a data term with the layer's own weights is the layer's forward output minus its bias: when
+///   the caller has that output (a `Network`'s activations), it is reused instead of recomputed;
+/// - the backward runs of the constant-input terms are one run with their combined weight
+///   (`sum_t c_t g_{W_t}(S) = g_{sum_t c_t W_t}(S)`, `g` being linear in the weight);
 /// - stabilising, dividing, multiplying by the input and summing are done in place.
-///
-/// The backward runs of the constant-input terms could be fused into one by linearity of `g` in
-/// the weight (`sum_t c_t g_{W_t}(S) = g_{sum_t c_t W_t}(S)`); that is exact in theory but moves
-/// the last digits of near-zero relevances (cancellation), which golden outputs print, for a gain
-/// within measurement noise on the tutorial nets. So each term keeps its own run, summed in term
-/// order like the unoptimised path.
 extension LinearMap {
     public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+        try relprop(relevance, input: input, output: nil, rule: rule)
+    }
+
+    /// `relprop` given the layer's forward output `f(input; weight, bias)` too (nil: not known).
+    /// The output must be the one this layer computes for `input`; it only saves work.
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         guard let recipe = rule.recipe else {
             throw LRPError.invalidArgument("rule \(rule) does not apply to \(kind); use a rule for linear maps (zplus, zB, alphabeta, lrp0, epsilon, gamma, wsquare, flat)")
         }
@@ -23,27 +27,40 @@ extension LinearMap {
             let constantTerms = part.terms.indices.filter { part.terms[$0].input.constant != nil }
             let dataTerms = part.terms.indices.filter { part.terms[$0].input.constant == nil }
             let dataInputs = dataTerms.map { k in part.terms[k].input.applied(to: input) }
+            func termBias(_ k: Int) -> Tensor? {
+                part.usesBias && k == 0 ? bias.map(part.terms[k].parameters.apply) : nil
+            }
 
             var sum: Tensor? = nil
+            // Added to every sample of Z: the constant terms' outputs, and the layer's own bias
+            // taken back out of a reused forward output.
+            var offset: Tensor? = nil
             for (j, k) in dataTerms.enumerated() {
                 let term = part.terms[k]
-                let usesBias = part.usesBias && k == 0
-                let zk = try apply(dataInputs[j], weight: weights[k], bias: usesBias ? bias.map(term.parameters.apply) : nil)
+                let zk: Tensor
+                if let output, let removed = reusableOutputBias(term, weight: weights[k], bias: termBias(k), output: output, relevance: relevance) {
+                    zk = output
+                    if let removed {
+                        let one = Tensor(unchecked: [1] + output.shape.dropFirst(), scalars: [Float](repeating: 0, count: output.count / output.shape[0]))
+                        let minus = try one - removed * term.sign
+                        offset = try offset.map { try $0.adding(minus, scaledBy: 1) } ?? minus
+                    }
+                } else {
+                    zk = try apply(dataInputs[j], weight: weights[k], bias: termBias(k))
+                }
                 sum = try sum.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
             }
             if !constantTerms.isEmpty {
                 let one = try input.oneSample()
-                var zOne: Tensor? = nil
                 for k in constantTerms {
                     let term = part.terms[k]
-                    let usesBias = part.usesBias && k == 0
                     let filled = Tensor(unchecked: one.shape, scalars: [Float](repeating: term.input.constant!, count: one.count))
-                    let zk = try apply(filled, weight: weights[k], bias: usesBias ? bias.map(term.parameters.apply) : nil)
-                    zOne = try zOne.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
+                    let zk = try apply(filled, weight: weights[k], bias: termBias(k))
+                    offset = try offset.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
-                if let zOne {
-                    if sum != nil { try sum!.addPerSample(zOne) } else { sum = zOne.repeatedPerSample(like: input) }
-                }
+            }
+            if let offset {
+                if sum != nil { try sum!.addPerSample(offset) } else { sum = offset.repeatedPerSample(like: input) }
             }
             guard var z = sum else { continue }
             sum = nil  // z's buffer is now unshared, so dividing in place does not copy it
@@ -58,12 +75,40 @@ extension LinearMap {
                 var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
                 accumulate(&result, &g, times: dataInputs[j], sign: part.terms[k].sign)
             }
-            for k in constantTerms {
-                var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
-                accumulate(&result, &g, times: part.terms[k].input.constant!, sign: part.terms[k].sign)
+            if !constantTerms.isEmpty {
+                // One backward run with the combined weight sum_t sign_t * c_t * W_t.
+                var combined = [Float](repeating: 0, count: weight.count)
+                for k in constantTerms {
+                    let c = part.terms[k].input.constant! * part.terms[k].sign
+                    weights[k].scalars.withUnsafeBufferPointer { w in
+                        for i in combined.indices { combined[i] += c * w[i] }
+                    }
+                }
+                var g = try applyTransposed(s, weight: Tensor(unchecked: weight.shape, scalars: combined), inputShape: input.shape)
+                accumulate(&result, &g, times: nil, sign: 1)
             }
         }
         return Tensor(unchecked: input.shape, scalars: result ?? [Float](repeating: 0, count: input.count))
+    }
+
+    /// Whether `output` (this layer's forward output) is the data term's `f(X; weight, bias)` up to
+    /// a bias: nil if not; otherwise the bias to remove from it (`.some(nil)`: none).
+    private func reusableOutputBias(_ term: Recipe.Term, weight termWeight: Tensor, bias termBias: Tensor?,
+                                    output: Tensor, relevance: Tensor) -> Tensor??  {
+        guard case .data = term.input, output.shape == relevance.shape, output.rank >= 2, output.shape[0] > 0,
+              termWeight.shape == weight.shape else { return nil }
+        if case .original = term.parameters {} else if termWeight.scalars != weight.scalars { return nil }
+        // The output holds the layer's bias; Z wants `termBias`: remove the difference.
+        let channels = output.shape[output.rank - 1]
+        switch (bias, termBias) {
+        case (nil, nil): return .some(nil)
+        case let (own?, wanted?) where own.scalars == wanted.scalars: return .some(nil)
+        case let (own?, wanted):
+            guard own.count == channels, wanted.map({ $0.count == channels }) ?? true else { return nil }
+            let difference = wanted.map { w in zip(own.scalars, w.scalars).map { $0 - $1 } } ?? own.scalars
+            return .some(Tensor(difference))
+        case (nil, _?): return nil
+        }
     }
 }
 
