@@ -1,9 +1,10 @@
 // LRPBench: times the issue-4 rows (tutorial nets over all 10,000 MNIST test digits) with LRPKit.
 //
-//     LRPBench ROW [--runs N] [--batch B] [--data DIR] [--dump FILE] [--compare FILE]
+//     LRPBench ROW [--runs N] [--batch B] [--count N] [--data DIR] [--dump FILE] [--compare FILE]
 //
 // ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta; cnn-layers prints
 // a per-layer CPU profile instead.
+// --count N uses the first N digits (for callgrind runs).
 // Prints one line `ROW median_s min_s cpu_median_s maxrss_MB [check]`. Loading (weights, MNIST) is
 // not timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
 // file and reports max|a-b| / max|b| (the issue's 1e-5 check against the unoptimised path).
@@ -18,6 +19,7 @@ struct Options {
     var data = "/work/shared/data"
     var dump: String?
     var compare: String?
+    var count = 10_000
 }
 
 func parseOptions() -> Options {
@@ -30,6 +32,7 @@ func parseOptions() -> Options {
         case "--data": options.data = args.popFirst() ?? options.data
         case "--dump": options.dump = args.popFirst()
         case "--compare": options.compare = args.popFirst()
+        case "--count": options.count = min(10_000, max(1, Int(args.popFirst() ?? "") ?? 10_000))
         default: options.row = arg
         }
     }
@@ -53,22 +56,10 @@ func loadText(_ path: String, shape: [Int]) throws -> Tensor {
     return try Tensor(shape: shape, scalars: values)
 }
 
-func gunzip(_ path: String) -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/zcat")
-    process.arguments = [path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    do { try process.run() } catch { fail("cannot run zcat: \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return [UInt8](data)
-}
-
 /// MNIST test images scaled to [-1, 1] (N x 28 x 28 x 1) and one-hot labels (N x 10).
 func loadMNIST(_ dir: String) throws -> (Tensor, Tensor) {
-    let images = gunzip(dir + "/mnist/t10k-images-idx3-ubyte.gz")
-    let labels = gunzip(dir + "/mnist/t10k-labels-idx1-ubyte.gz")
+    let images = try FileData.read(dir + "/mnist/t10k-images-idx3-ubyte.gz")
+    let labels = try FileData.read(dir + "/mnist/t10k-labels-idx1-ubyte.gz")
     let n = 10_000
     guard images.count == 16 + n * 784, labels.count == 8 + n else { fail("unexpected MNIST sizes") }
     let x = images[16...].map { Float($0) / 255 * 2 - 1 }
@@ -123,21 +114,23 @@ func maxResidentMB() -> Double {
 
 let options = parseOptions()
 do {
-    let (images, targets) = try loadMNIST(options.data)
+    let n = options.count
+    let (allImages, allTargets) = try loadMNIST(options.data)
+    let (images, targets) = n == 10_000 ? (allImages, allTargets) : (try allImages.samples(0..<n), try allTargets.samples(0..<n))
     let work: () throws -> Tensor
     switch options.row {
     case "mlp-deeptaylor":
         let net = try mlp(options.data)
-        let x = try images.reshaped([10_000, 784])
+        let x = try images.reshaped([n, 784])
         work = { try net.explain(x, targets: targets, rules: .deepTaylor, batchSize: options.batch) }
     case "mlp-forward":
         let net = try mlp(options.data)
-        let x = try images.reshaped([10_000, 784])
+        let x = try images.reshaped([n, 784])
         work = { try net.forward(x, batchSize: options.batch) }
     case "cnn-deeptaylor", "cnn-alphabeta", "cnn-forward":
         let net = try cnn(options.data)
         let x = try images.paddedSpatially(2, value: -1)
-        let t = try targets.reshaped([10_000, 1, 1, 10])
+        let t = try targets.reshaped([n, 1, 1, 10])
         let rules: RuleSet = options.row == "cnn-alphabeta" ? .alphaBeta() : .deepTaylor
         if options.row == "cnn-forward" {
             work = { try net.forward(x, batchSize: options.batch) }
@@ -153,8 +146,8 @@ do {
         let rules = try RuleSet.deepTaylor.rules(for: net)
         var forward = [Double](repeating: 0, count: net.layers.count)
         var backward = forward
-        for first in stride(from: 0, to: 10_000, by: options.batch) {
-            var acts = [try x.samples(first..<min(first + options.batch, 10_000))]
+        for first in stride(from: 0, to: n, by: options.batch) {
+            var acts = [try x.samples(first..<min(first + options.batch, n))]
             for (i, layer) in net.layers.enumerated() {
                 forward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) { acts.append(try layer.forward(acts[i])) }
             }
@@ -202,7 +195,7 @@ do {
         line += String(format: " relerr %.2e", Double(worst / max(scale, 1e-30)))
     }
     if options.row.hasSuffix("forward"), let result {
-        let predicted = try result.reshaped([10_000, 10]).argmax(axis: 1).scalars
+        let predicted = try result.reshaped([n, 10]).argmax(axis: 1).scalars
         let labels = try targets.argmax(axis: 1).scalars
         line += " errors \(zip(predicted, labels).filter { $0 != $1 }.count)"
     }

@@ -64,7 +64,12 @@ public struct Convolution: LinearMap {
             let c = buffer.baseAddress!
             if let bias, bias.count == out {
                 bias.scalars.withUnsafeBufferPointer { b in
-                    for row in 0..<rows { (c + row * out).update(from: b.baseAddress!, count: out) }
+                    // A loop, not memmove: a row is a few floats (10 on the tutorial's first layer).
+                    let b = b.baseAddress!
+                    for row in 0..<rows {
+                        let dst = c + row * out
+                        for j in 0..<out { dst[j] = b[j] }
+                    }
                 }
             }
             let accumulate = bias?.count == out
@@ -301,10 +306,10 @@ struct ConvolutionGeometry {
     }
 }
 
-/// Short runs (a kernel row is often 5 floats) copy faster in a loop than through memmove.
+/// Short runs (a kernel row is often 5-50 floats) copy faster in a loop than through memmove.
 @inline(__always)
 private func copy(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, count: Int) {
-    if count < 32 {
+    if count < 128 {
         for k in 0..<count { to[k] = from[k] }
     } else {
         to.update(from: from, count: count)

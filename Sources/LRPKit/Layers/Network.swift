@@ -18,7 +18,16 @@ public struct Network: Sendable, CustomStringConvertible {
 
     public func forward(_ input: Tensor) throws -> Tensor {
         var x = input
-        for (index, layer) in layers.enumerated() { x = try inLayer(index) { try layer.forward(x) } }
+        for (index, layer) in layers.enumerated() {
+            if layer is ReLU {
+                // No activation is kept here: rectify in place (copies only if `x` is shared).
+                x.scalars.withUnsafeMutableBufferPointer { v in
+                    for i in v.indices { v[i] = Swift.max(v[i], 0) }
+                }
+                continue
+            }
+            x = try inLayer(index) { try layer.forward(x) }
+        }
         return x
     }
 

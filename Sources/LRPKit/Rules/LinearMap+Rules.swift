@@ -112,29 +112,39 @@ extension LinearMap {
     }
 }
 
-/// `result += (c * g) * sign` for a constant input c, in place, reusing `g`'s buffer.
-private func accumulate(_ result: inout [Float]?, _ g: inout Tensor, times c: Float, sign: Float) {
-    g.scalars.withUnsafeMutableBufferPointer { v in
-        if sign == 1 { for i in v.indices { v[i] = c * v[i] } } else { for i in v.indices { v[i] = c * v[i] * sign } }
-    }
-    accumulate(&result, &g, times: nil, sign: 1)
-}
-
-/// `result += sign * input * g` (or `sign * g` without an input), in place, reusing `g`'s buffer.
+/// `result += sign * input * g` (or `sign * g` without an input), in place: in `g`'s buffer for
+/// the first term, in one pass over `result` after that.
 private func accumulate(_ result: inout [Float]?, _ g: inout Tensor, times input: Tensor?, sign: Float) {
+    if result != nil {
+        result!.withUnsafeMutableBufferPointer { r in
+            g.scalars.withUnsafeBufferPointer { v in
+                let (rp, vp, n) = (r.baseAddress!, v.baseAddress!, r.count)
+                if let input {
+                    input.scalars.withUnsafeBufferPointer { x in
+                        let xp = x.baseAddress!
+                        if sign == 1 { for i in 0..<n { rp[i] += xp[i] * vp[i] } } else { for i in 0..<n { rp[i] += xp[i] * vp[i] * sign } }
+                    }
+                } else if sign == 1 {
+                    for i in 0..<n { rp[i] += vp[i] }
+                } else {
+                    for i in 0..<n { rp[i] += vp[i] * sign }
+                }
+            }
+        }
+        return
+    }
     g.scalars.withUnsafeMutableBufferPointer { v in
+        let (vp, n) = (v.baseAddress!, v.count)
         if let input {
             input.scalars.withUnsafeBufferPointer { x in
-                if sign == 1 { for i in v.indices { v[i] = x[i] * v[i] } } else { for i in v.indices { v[i] = x[i] * v[i] * sign } }
+                let xp = x.baseAddress!
+                if sign == 1 { for i in 0..<n { vp[i] = xp[i] * vp[i] } } else { for i in 0..<n { vp[i] = xp[i] * vp[i] * sign } }
             }
         } else if sign != 1 {
-            for i in v.indices { v[i] *= sign }
+            for i in 0..<n { vp[i] *= sign }
         }
     }
-    guard result != nil else { result = g.scalars; return }
-    result!.withUnsafeMutableBufferPointer { r in
-        g.scalars.withUnsafeBufferPointer { v in for i in r.indices { r[i] += v[i] } }
-    }
+    result = g.scalars
 }
 
 extension Recipe.Input {
@@ -157,17 +167,21 @@ extension Recipe.Part {
     /// in one pass over Z's own buffer.
     func divide(_ relevance: Tensor, byStabilised z: inout Tensor) {
         let coefficient = self.coefficient
+        // Branch-free bodies (divide, then select) so the loops vectorise; a zero Z's quotient
+        // (inf or nan) is discarded by the select.
         z.scalars.withUnsafeMutableBufferPointer { zs in
             relevance.scalars.withUnsafeBufferPointer { r in
+                let (zp, rp, n) = (zs.baseAddress!, r.baseAddress!, zs.count)
                 switch stabiliser {
                 case .none:
-                    for i in zs.indices { let z = zs[i]; zs[i] = z == 0 ? 0 : coefficient * r[i] / z }
+                    for i in 0..<n { let z = zp[i]; let q = coefficient * rp[i] / z; zp[i] = z == 0 ? 0 : q }
                 case .add(let e):
-                    for i in zs.indices { let z = zs[i] + e; zs[i] = z == 0 ? 0 : coefficient * r[i] / z }
+                    for i in 0..<n { let z = zp[i] + e; let q = coefficient * rp[i] / z; zp[i] = z == 0 ? 0 : q }
                 case .signed(let e):
-                    for i in zs.indices {
-                        let z = zs[i] + (zs[i] >= 0 ? e : -e)
-                        zs[i] = z == 0 ? 0 : coefficient * r[i] / z
+                    for i in 0..<n {
+                        let z = zp[i] + (zp[i] >= 0 ? e : -e)
+                        let q = coefficient * rp[i] / z
+                        zp[i] = z == 0 ? 0 : q
                     }
                 }
             }
@@ -201,10 +215,11 @@ extension Tensor {
         let m = sample.count
         scalars.withUnsafeMutableBufferPointer { o in
             sample.scalars.withUnsafeBufferPointer { s in
-                var base = 0
-                while base < o.count {
-                    for i in 0..<m { o[base + i] += s[i] }
-                    base += m
+                let s = s.baseAddress!
+                var dst = o.baseAddress!
+                for _ in 0..<(o.count / m) {
+                    for i in 0..<m { dst[i] += s[i] }
+                    dst += m
                 }
             }
         }
