@@ -52,6 +52,16 @@ public struct Convolution: LinearMap {
     /// im2col + one product; padding is written straight into the columns (no padded copy), the bias
     /// seeds the product's output, and a 1x1 stride-1 kernel uses the input itself as the columns.
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
+        try apply(input, weight: weight, bias: bias, rectifying: false)
+    }
+
+    /// `max(0, forward(input))`, rectified block by block while the block's output is in cache
+    /// (a Network's forward pass fuses a following ReLU this way).
+    func forwardRectified(_ input: Tensor) throws -> Tensor {
+        try apply(input, weight: weight, bias: bias, rectifying: true)
+    }
+
+    private func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool) throws -> Tensor {
         try checkInput(input.shape)
         let geometry = ConvolutionGeometry(self, input.shape)
         let (rows, patch, out) = (geometry.rows, geometry.patch, outputChannels)
@@ -75,16 +85,21 @@ public struct Convolution: LinearMap {
             let accumulate = bias?.count == out
             weight.scalars.withUnsafeBufferPointer { w in
                 input.scalars.withUnsafeBufferPointer { x in
+                    // Bias of an unusual shape is added after the product: rectify after that instead.
+                    let rectify = rectifying && (bias == nil || accumulate)
                     if geometry.isPointwise {
                         BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch, accumulate: accumulate)
+                        if rectify { rectifyInPlace(c, count: rows * out) }
                         return
                     }
                     if geometry.isPlanar {
                         geometry.forEachPlanarBlock { images, columns in
                             geometry.im2colPlanar(x.baseAddress!, images: images, into: columns, padValue: padValue)
-                            BLAS.gemm(columns, w.baseAddress!, c + images.lowerBound * geometry.rowsPerImage * out,
+                            let block = c + images.lowerBound * geometry.rowsPerImage * out
+                            BLAS.gemm(columns, w.baseAddress!, block,
                                       m: images.count * geometry.rowsPerImage, n: out, k: patch,
                                       transposeA: true, accumulate: accumulate)
+                            if rectify { rectifyInPlace(block, count: images.count * geometry.rowsPerImage * out) }
                         }
                         return
                     }
@@ -95,15 +110,20 @@ public struct Convolution: LinearMap {
                     for first in Swift.stride(from: 0, to: geometry.n, by: block) {
                         let images = first..<Swift.min(first + block, geometry.n)
                         geometry.im2col(x.baseAddress!, images: images, into: columns, padValue: padValue)
-                        BLAS.gemm(columns, w.baseAddress!, c + first * geometry.rowsPerImage * out,
+                        let block = c + first * geometry.rowsPerImage * out
+                        BLAS.gemm(columns, w.baseAddress!, block,
                                   m: images.count * geometry.rowsPerImage, n: out, k: patch, accumulate: accumulate)
+                        if rectify { rectifyInPlace(block, count: images.count * geometry.rowsPerImage * out) }
                     }
                 }
             }
             initialized = count
         }
         var output = Tensor(unchecked: [geometry.n, geometry.oh, geometry.ow, out], scalars: result)
-        if let bias, bias.count != out { output = try output + bias }  // unusual bias: broadcast as before
+        if let bias, bias.count != out {  // unusual bias: broadcast as before
+            output = try output + bias
+            if rectifying { output = output.maximum(0) }
+        }
         return output
     }
 
@@ -304,6 +324,11 @@ struct ConvolutionGeometry {
             }
         }
     }
+}
+
+/// `v = max(v, 0)`, as ReLU computes it.
+func rectifyInPlace(_ v: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { v[i] = Swift.max(v[i], 0) }
 }
 
 /// Short runs (a kernel row is often 5-50 floats) copy faster in a loop than through memmove.

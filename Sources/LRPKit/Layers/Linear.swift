@@ -32,9 +32,39 @@ public struct Linear: LinearMap {
     }
 
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
-        var out = try flattened(input).matmul(weight)
-        if let bias { out = try out + bias }
-        return out
+        try apply(input, weight: weight, bias: bias, rectifying: false)
+    }
+
+    /// `max(0, forward(input))` in one buffer (a Network's forward pass fuses a following ReLU).
+    func forwardRectified(_ input: Tensor) throws -> Tensor {
+        try apply(input, weight: weight, bias: bias, rectifying: true)
+    }
+
+    /// The product seeded with the bias rows (no separate broadcast pass), rectified in place if asked.
+    private func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool) throws -> Tensor {
+        let x = try flattened(input)
+        guard weight.rank == 2, weight.shape[0] == inputCount, let bias, bias.count == weight.shape[1] else {
+            var out = try x.matmul(weight)
+            if let bias { out = try out + bias }
+            return rectifying ? out.maximum(0) : out
+        }
+        let (rows, n, k) = (x.shape[0], weight.shape[1], inputCount)
+        let count = try Tensor.elementCount(of: [rows, n])
+        guard count > 0 else { return Tensor(unchecked: [rows, n], scalars: []) }
+        let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let c = buffer.baseAddress!
+            bias.scalars.withUnsafeBufferPointer { b in
+                for row in 0..<rows { (c + row * n).update(from: b.baseAddress!, count: n) }
+            }
+            x.scalars.withUnsafeBufferPointer { a in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    BLAS.gemm(a.baseAddress!, w.baseAddress!, c, m: rows, n: n, k: k, accumulate: true)
+                }
+            }
+            if rectifying { rectifyInPlace(c, count: count) }
+            initialized = count
+        }
+        return Tensor(unchecked: [rows, n], scalars: result)
     }
 
     public func applyTransposed(_ gradient: Tensor, weight: Tensor, inputShape: [Int]) throws -> Tensor {

@@ -17,16 +17,26 @@ public struct Network: Sendable, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        // No activation is kept here, so a ReLU is fused into the Convolution or Linear before
+        // it (rectified while in cache) or applied in place (copying only if `x` is shared).
         var x = input
-        for (index, layer) in layers.enumerated() {
-            if layer is ReLU {
-                // No activation is kept here: rectify in place (copies only if `x` is shared).
-                x.scalars.withUnsafeMutableBufferPointer { v in
-                    for i in v.indices { v[i] = Swift.max(v[i], 0) }
-                }
-                continue
+        var index = 0
+        while index < layers.count {
+            let layer = layers[index]
+            let reluNext = index + 1 < layers.count && layers[index + 1] is ReLU
+            if reluNext, let conv = layer as? Convolution {
+                x = try inLayer(index) { try conv.forwardRectified(x) }
+                index += 2
+            } else if reluNext, let linear = layer as? Linear {
+                x = try inLayer(index) { try linear.forwardRectified(x) }
+                index += 2
+            } else if layer is ReLU {
+                x.scalars.withUnsafeMutableBufferPointer { v in rectifyInPlace(v.baseAddress!, count: v.count) }
+                index += 1
+            } else {
+                x = try inLayer(index) { try layer.forward(x) }
+                index += 1
             }
-            x = try inLayer(index) { try layer.forward(x) }
         }
         return x
     }
