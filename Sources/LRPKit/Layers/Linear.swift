@@ -43,7 +43,7 @@ public struct Linear: LinearMap {
     /// The product seeded with the bias rows (no separate broadcast pass), rectified in place if asked.
     private func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool) throws -> Tensor {
         let x = try flattened(input)
-        guard weight.rank == 2, weight.shape[0] == inputCount, let bias, bias.count == weight.shape[1] else {
+        guard weight.rank == 2, weight.shape[0] == inputCount, inputCount > 0, let bias, bias.count == weight.shape[1] else {
             var out = try x.matmul(weight)
             if let bias { out = try out + bias }
             return rectifying ? out.maximum(0) : out
