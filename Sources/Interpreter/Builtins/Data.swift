@@ -80,14 +80,14 @@ let dataBuiltins: [Builtin] = [
         try c.expectCount(1...1, usage: "targets(DATASET)")
         return .tensor(try c.dataset(0).targets)
     },
-    Builtin("errors", .data, usage: "errors(NET, DATASET, pad=P, batch=500)",
+    Builtin("errors", .data, usage: "errors(NET, DATASET, pad=P, batch=64)",
             "How many images of DATASET the network classifies wrongly (argmax of the output vs. label).",
-            details: "Runs in batches of 500 on all cores. pad=P pads the images by P pixels of -1 first (pad=2 for the tutorial CNN).",
+            details: "Runs in batches of 64 on all cores. pad=P pads the images by P pixels of -1 first (pad=2 for the tutorial CNN).",
             keywords: ["pad", "batch"]) { c in
         let (wrong, _) = try countErrors(&c)
         return .number(Double(wrong))
     },
-    Builtin("accuracy", .data, usage: "accuracy(NET, DATASET, pad=P, batch=500)",
+    Builtin("accuracy", .data, usage: "accuracy(NET, DATASET, pad=P, batch=64)",
             "The fraction of DATASET the network classifies correctly (1 - errors/count).",
             keywords: ["pad", "batch"]) { c in
         let (wrong, total) = try countErrors(&c)
@@ -105,9 +105,8 @@ private func padImages(_ images: Tensor, _ c: inout Call) throws -> Tensor {
 private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
     try c.expectCount(2...2, usage: "\(c.name)(NET, DATASET, pad=P)")
     let net = try c.network(0), dataset = try c.dataset(1)
-    let batch = try c.integerKeyword("batch", default: 500)
-    guard batch >= 1 else { throw c.fail("\(c.name): batch= must be at least 1", argument: c.keywordIndex("batch")) }
-    let images = try padImages(dataset.images, &c)
+    let batch = try DataSetPasses.batchSize(&c, default: DataSetPasses.defaultBatch)
+    let (_, images) = try DataSetPasses.images(&c, 1)
     let predicted = try c.evaluator.overSamples("scoring", count: dataset.count) { range in
         Tensor(try net.network.predictions(images.samples(range), batchSize: batch).map(Float.init))
     }

@@ -70,7 +70,7 @@ let networkBuiltins: [Builtin] = [
         let k = try c.integer(0, "K")
         return .layer(try MaxPooling(size: k, stride: try c.integerKeyword("stride", default: k)))
     },
-    Builtin("forward", .network, usage: "forward NET X | forward NET DATASET pad=P batch=500",
+    Builtin("forward", .network, usage: "forward NET X | forward NET DATASET pad=P batch=64",
             "Runs NET on X and returns its output; NET remembers the activations.",
             details: """
             The activations of the last forward of a network are what `gradprop NET G` and `relprop NET R` propagate through.
@@ -91,7 +91,7 @@ let networkBuiltins: [Builtin] = [
             "Back-propagates the output gradient G to the input (sensitivity: (gradprop NET T)^2).",
             details: """
             Without X, uses the activations of the last `forward NET X`.
-            `gradprop NET DATASET pad=P batch=250 target=label|predicted`: the gradient of every image's target
+            `gradprop NET DATASET pad=P batch=64 target=label|predicted`: the gradient of every image's target
             output (its label's, or the predicted class's), in batches on all cores.
             """,
             keywords: ["pad", "batch", "target"], wordKeywords: ["target"]) { c in
@@ -109,7 +109,7 @@ let networkBuiltins: [Builtin] = [
             rules= (default deeptaylor) is a preset (deeptaylor, alphabeta), one rule for every weighted
             layer (zplus), or a list of rules for the weighted layers in order, the last one repeating:
             rules=[zB(-1,1), alphabeta(2,1)]. Pooling layers use the z rule (max pooling: wta).
-            `relprop NET DATASET rules=RULES pad=P batch=250 target=label|predicted` explains every image of a data
+            `relprop NET DATASET rules=RULES pad=P batch=64 target=label|predicted` explains every image of a data
             set (R = Y*T of its label's class, or of the predicted class), in batches on all cores.
             """,
             keywords: ["rules", "pad", "batch", "target"], wordKeywords: ["target"]) { c in
