@@ -62,7 +62,8 @@ public struct Tensor: Equatable, Sendable {
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         var target = newShape
         if let inferred = newShape.firstIndex(of: -1) {
-            let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            // Checked product: absurd dimensions must be an error, not an overflow trap.
+            let known = try Tensor.elementCount(of: newShape.enumerated().filter { $0.offset != inferred }.map(\.element))
             guard known > 0, count % known == 0 else {
                 throw LRPError.shapeMismatch(operation: "reshape",
                     "cannot reshape \(describe(shape: shape)) into \(newShape.map { $0 == -1 ? "?" : String($0) }.joined(separator: "x"))")
