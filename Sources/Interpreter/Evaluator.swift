@@ -134,7 +134,9 @@ final class Evaluator {
         if let value = variables[name] { return value }
         if let builtin = Builtins.table[name] {
             if builtin.bareCall { return try call(name, [], at: position) }
-            throw error("\(name) needs arguments: \(builtin.usage)", at: position)
+            // Usually a command written inside another command's arguments (`show relprop mlp R`),
+            // where it can't take arguments of its own.
+            throw error("\(name) needs arguments: \(builtin.usage); inside another command's arguments, put it in parentheses: (\(name) ...)", at: position)
         }
         if name == "_" { throw error("'_' holds the last unassigned value; there is none yet", at: position) }
         let candidates = Array(variables.keys) + Builtins.names

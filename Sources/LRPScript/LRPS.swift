@@ -27,6 +27,13 @@ struct LRPS: ParsableCommand {
         """, valueName: "out.html|out.md"))
     var notebook: [String] = []
 
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("""
+        The largest tensor a statement may create, e.g. 512M or 8G (default 4G, or \
+        $LRPS_MEMORY_LIMIT). A statement asking for more fails with a message instead of \
+        exhausting the machine.
+        """, valueName: "size"))
+    var memoryLimit: String?
+
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
 
@@ -99,6 +106,13 @@ struct LRPS: ParsableCommand {
         let output = OutputSink(fileDescriptor: 1)
         let errors = OutputSink(fileDescriptor: 2)
         defer { output.flush(); errors.flush() }
+        if let limit = memoryLimit ?? ProcessInfo.processInfo.environment["LRPS_MEMORY_LIMIT"] {
+            guard let bytes = parseByteSize(limit), bytes >= 4 else {
+                errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
+                return 2
+            }
+            Tensor.maximumElementCount = bytes / MemoryLayout<Float>.size
+        }
         let terminal = TerminalHost(output: output, progressOutput: errors,
                                     environment: ProcessInfo.processInfo.environment)
         terminal.pngEncoder = { try? PNGFile.encode($0, path: "image") }
@@ -185,6 +199,18 @@ struct LRPS: ParsableCommand {
         return REPL(session: session, reader: editor, output: output, errors: errors,
                     interrupts: InterruptWatcher(), notebook: notebook).run()
     }
+}
+
+/// "4G", "512M", "100K", "1000" (bytes; binary multiples) -> bytes; nil when malformed.
+func parseByteSize(_ text: String) -> Int? {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var digits = text.uppercased()
+    if digits.hasSuffix("B") { digits.removeLast() }
+    var scale = 1
+    if let last = digits.last, let unit = units[last] { scale = unit; digits.removeLast() }
+    guard let value = Double(digits), value.isFinite, value > 0 else { return nil }
+    let bytes = value * Double(scale)
+    return bytes < Double(Int.max) ? Int(bytes) : nil
 }
 
 struct ScriptReadProblem: Error {
