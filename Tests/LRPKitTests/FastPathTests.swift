@@ -105,6 +105,57 @@ final class FastPathTests: XCTestCase {
         assertClose(fast, r)
     }
 
+    func testRulesGivenTheLayersForwardOutputMatchTheirPlainFormula() throws {
+        // A Network hands each linear map its forward output; terms with the layer's own weights
+        // reuse it (minus the bias where the rule has none). Convolutions and Linear with biases,
+        // pooling with a positive scale (z+ keeps its weight) and a negative one (z+ zeroes it).
+        for (index, spec) in Self.convolutions.enumerated() {
+            let layer = try Self.convolution(spec, seed: 60 + UInt64(index))
+            for rule in Self.rules {
+                let x = LayerTests.random([3, 7, 9, spec.input], seed: 500 + UInt64(index), in: Self.domain(of: rule))
+                let (r, expected) = try Self.plainRule(rule, layer: layer, input: x, seed: 600 + UInt64(index),
+                    forward: { Self.naiveConvolution($0, layer, weight: $1, bias: $2) },
+                    backward: { Self.naiveTransposed($0, layer, weight: $1, inputShape: x.shape) })
+                assertClose(try layer.relprop(r, input: x, output: layer.forward(x), rule: rule), expected, "\(rule) on \(spec) given the output")
+            }
+        }
+        let linear = try Linear(weight: LayerTests.random([12, 5], seed: 61), bias: LayerTests.random([5], seed: 62))
+        for rule in Self.rules {
+            let x = LayerTests.random([4, 12], seed: 63, in: Self.domain(of: rule))
+            let (r, expected) = try Self.plainRule(rule, layer: linear, input: x, seed: 64,
+                forward: Self.naiveLinear, backward: { Self.naiveLinearTransposed($0, $1, inputShape: x.shape) })
+            assertClose(try linear.relprop(r, input: x, output: linear.forward(x), rule: rule), expected, "\(rule) on linear given the output")
+        }
+        for scale: Float in [0.5, -0.5] {
+            let pool = try SumPooling(size: 2, stride: 2, scale: scale)
+            for rule: Rule in [.zPlus, .lrp0, .epsilon(0.1), .alphaBeta(alpha: 2, beta: 1)] {
+                let x = LayerTests.random([2, 6, 6, 3], seed: 65, in: 0.1...1)
+                let (r, expected) = try Self.plainRule(rule, layer: pool, input: x, seed: 66,
+                    forward: { try! pool.apply($0, weight: $1, bias: $2) },
+                    backward: { try! pool.applyTransposed($0, weight: $1, inputShape: x.shape) })
+                assertClose(try pool.relprop(r, input: x, output: pool.forward(x), rule: rule), expected, "\(rule) on pool \(scale) given the output")
+            }
+        }
+    }
+
+    func testFusedForwardMatchesTheActivations() throws {
+        // Network.forward fuses a ReLU into the Convolution or Linear before it and rectifies in
+        // place elsewhere; activations() runs every layer on its own.
+        let net = Network([ReLU(), try Self.convolution((3, 1, 4, 1, 1, -1), seed: 70), ReLU(),
+                           try SumPooling(size: 2, stride: 2, scale: 0.5), ReLU(),
+                           try Self.convolution((2, 4, 3, 1, 0, 0), seed: 71), Flatten(),
+                           try Linear(weight: LayerTests.random([12, 6], seed: 72), bias: LayerTests.random([6], seed: 73)), ReLU(),
+                           try Linear(weight: LayerTests.random([6, 3], seed: 74), bias: LayerTests.random([3], seed: 75)), ReLU()])
+        let x = LayerTests.random([5, 6, 6, 1], seed: 76)
+        let expected = try net.activations(x).last!
+        XCTAssertGreaterThan(expected.maximumMagnitude(), 0)
+        XCTAssertEqual(try net.forward(x).shape, expected.shape)
+        assertClose(try net.forward(x), expected, within: 1e-6)
+        assertClose(try net.forward(x, batchSize: 2), expected, within: 1e-6)
+        // The caller's input is not rectified in place.
+        XCTAssertEqual(x, LayerTests.random([5, 6, 6, 1], seed: 76))
+    }
+
     // MARK: - References
 
     /// Inputs each rule is meant for: z+ and alpha-beta see non-negative activations.
