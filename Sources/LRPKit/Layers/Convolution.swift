@@ -50,7 +50,7 @@ public struct Convolution: LinearMap {
     }
 
     /// im2col + one product; padding is written straight into the columns (no padded copy), the bias
-    /// seeds the product's output, and a 1x1 stride-1 kernel uses the input itself as the columns.
+    /// is added to each block of the product while in cache, and a 1x1 stride-1 kernel uses the input itself as the columns.
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         try apply(input, weight: weight, bias: bias, rectifying: false)
     }
@@ -72,24 +72,33 @@ public struct Convolution: LinearMap {
         let count = try Tensor.elementCount(of: [rows, out])
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let c = buffer.baseAddress!
-            if let bias, bias.count == out {
-                bias.scalars.withUnsafeBufferPointer { b in
-                    // A loop, not memmove: a row is a few floats (10 on the tutorial's first layer).
+            // The bias is added (and the output rectified) block by block right after each
+            // product, while the block is in cache: one pass instead of seeding and a ReLU pass.
+            let perChannel = bias.flatMap { $0.count == out ? $0.scalars : nil }
+            // Bias of an unusual shape is added after the product: rectify after that instead.
+            let rectify = rectifying && (bias == nil || perChannel != nil)
+            func finish(_ block: UnsafeMutablePointer<Float>, rows r: Int) {
+                guard let perChannel else {
+                    if rectify { rectifyInPlace(block, count: r * out) }
+                    return
+                }
+                perChannel.withUnsafeBufferPointer { b in
                     let b = b.baseAddress!
-                    for row in 0..<rows {
-                        let dst = c + row * out
-                        for j in 0..<out { dst[j] = b[j] }
+                    for row in 0..<r {
+                        let d = block + row * out
+                        if rectify {
+                            for j in 0..<out { d[j] = Swift.max(d[j] + b[j], 0) }
+                        } else {
+                            for j in 0..<out { d[j] += b[j] }
+                        }
                     }
                 }
             }
-            let accumulate = bias?.count == out
             weight.scalars.withUnsafeBufferPointer { w in
                 input.scalars.withUnsafeBufferPointer { x in
-                    // Bias of an unusual shape is added after the product: rectify after that instead.
-                    let rectify = rectifying && (bias == nil || accumulate)
                     if geometry.isPointwise {
-                        BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch, accumulate: accumulate)
-                        if rectify { rectifyInPlace(c, count: rows * out) }
+                        BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch)
+                        finish(c, rows: rows)
                         return
                     }
                     if geometry.isPlanar {
@@ -98,8 +107,8 @@ public struct Convolution: LinearMap {
                             let block = c + images.lowerBound * geometry.rowsPerImage * out
                             BLAS.gemm(columns, w.baseAddress!, block,
                                       m: images.count * geometry.rowsPerImage, n: out, k: patch,
-                                      transposeA: true, accumulate: accumulate)
-                            if rectify { rectifyInPlace(block, count: images.count * geometry.rowsPerImage * out) }
+                                      transposeA: true)
+                            finish(block, rows: images.count * geometry.rowsPerImage)
                         }
                         return
                     }
@@ -112,8 +121,8 @@ public struct Convolution: LinearMap {
                         geometry.im2col(x.baseAddress!, images: images, into: columns, padValue: padValue)
                         let block = c + first * geometry.rowsPerImage * out
                         BLAS.gemm(columns, w.baseAddress!, block,
-                                  m: images.count * geometry.rowsPerImage, n: out, k: patch, accumulate: accumulate)
-                        if rectify { rectifyInPlace(block, count: images.count * geometry.rowsPerImage * out) }
+                                  m: images.count * geometry.rowsPerImage, n: out, k: patch)
+                        finish(block, rows: images.count * geometry.rowsPerImage)
                     }
                 }
             }
