@@ -2,10 +2,17 @@ import CBLAS
 
 /// Matrix products through BLAS (`cblas_sgemm`).
 enum BLAS {
+    /// LRPKit spreads large work over the cores itself, in slices (`Batching`), so BLAS runs
+    /// single-threaded: OpenBLAS's pool threads otherwise spin in `sched_yield` for a while after
+    /// every threaded call (17 % of the CPU time of `lrps scripts/tutorial.lrps`, measured with
+    /// perf), taking a core from the slices.
+    private static let singleThreaded: Void = openblas_set_num_threads(1)
+
     /// C[m x n] (+)= op(A) . op(B), all row-major.
     static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                      m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
                      accumulate: Bool = false) {
+        _ = singleThreaded
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if !accumulate { c.update(repeating: 0, count: m * n) }
