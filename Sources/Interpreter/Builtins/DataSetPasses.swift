@@ -8,17 +8,31 @@ extension Evaluator {
     /// reporting progress to the host and stopping early on a cancellation request.
     func overSamples(_ task: String, count: Int, slice: Int = 2000,
                      _ body: (Range<Int>) throws -> Tensor) throws -> Tensor {
-        var parts: [Tensor] = []
+        // Each slice is copied into the joined result as it comes (no list of slices joined at
+        // the end, which held the whole result twice).
+        var joined: [Float] = []
+        var trailing: [Int]? = nil
         var done = 0
         host.progress(task, completed: 0, total: count)
         while done < count {
             if cancellation.isRequested { throw Interrupted() }
             let range = done..<min(done + slice, count)
-            parts.append(try body(range))
+            let part = try body(range)
+            let shape = Array(part.shape.dropFirst())
+            guard part.rank >= 1, part.shape[0] == range.count, trailing == nil || shape == trailing! else {
+                throw LRPError.shapeMismatch(operation: task,
+                    "a slice of \(range.count) samples gave a result of shape \(describe(shape: part.shape))")
+            }
+            if trailing == nil {
+                trailing = shape
+                joined.reserveCapacity(try Tensor.elementCount(of: [count] + shape))
+            }
+            joined.append(contentsOf: part.scalars)
             done = range.upperBound
             host.progress(task, completed: done, total: count)
         }
-        return try Tensor.concatenated(parts)
+        guard let trailing else { return try Tensor.concatenated([]) }  // nothing ran: its error
+        return try Tensor(shape: [count] + trailing, scalars: joined)
     }
 }
 
