@@ -32,6 +32,7 @@ let package = Package(
 
         .testTarget(name: "LRPKitTests", dependencies: ["LRPKit"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "LRPKit"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "LRPKit"], exclude: ["Golden"]),
+        .testTarget(name: "LRPScriptTests", dependencies: ["LRPScript", "Interpreter", "LRPKit"]),
     ]
 )

@@ -12,13 +12,13 @@ final class ReadmeExampleTests: XCTestCase {
         let scratch = NSTemporaryDirectory() + "lrps-readme-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer {
-            FileManager.default.changeCurrentDirectoryPath(previous)
+            _ = FileManager.default.changeCurrentDirectoryPath(previous)
             try? FileManager.default.removeItem(atPath: scratch)
         }
         // The example uses repository-relative paths; run it from a scratch copy of the layout.
         try FileManager.default.createSymbolicLink(atPath: scratch + "/data", withDestinationPath: Self.root.path + "/data")
         try FileManager.default.createSymbolicLink(atPath: scratch + "/models", withDestinationPath: Self.root.path + "/models")
-        FileManager.default.changeCurrentDirectoryPath(scratch)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(scratch))
 
         let (relevance, y, targets) = try example()
         let sums = try relevance.sum(axis: 1)

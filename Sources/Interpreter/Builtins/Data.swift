@@ -1,0 +1,171 @@
+import Foundation
+import LRPKit
+
+/// Loading and sampling data sets, loading tensors and networks, whole-data-set evaluation.
+let dataBuiltins: [Builtin] = [
+    Builtin("load", .data, usage: "load [KIND] PATH",
+            "Loads a dataset (mnist), a network or a tensor; without KIND the path decides.",
+            details: """
+            load mnist "data/mnist" split="t10k"   the MNIST images (scaled to [-1, 1]) and labels
+            load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
+                                                   or an LRP Toolbox model file (.txt)
+            load tensor "x.npy"                    a numpy array
+            Without KIND: .npy is a tensor, .txt a Toolbox model, a folder with *-W.txt files a network,
+            a folder with MNIST files a dataset.
+            A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
+            (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
+            a final flatten so the output is N x classes.
+            """,
+            keywords: ["split"], wordKeywords: ["split"]) { c in
+        try c.expectCount(1...2, usage: "load [KIND] PATH")
+        let path = try c.string(c.arguments.count - 1, "PATH")
+        let resolved = c.evaluator.resolve(path: path)
+        var kind = c.arguments.count == 2 ? try c.string(0, "KIND") : try detectKind(resolved, path: path, c)
+        let kinds = ["mnist", "dataset", "network", "tensor"]
+        guard kinds.contains(kind) else {
+            let hint = closestName(to: kind, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network or tensor)"
+            throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
+        }
+        if kind == "dataset" { kind = "mnist" }
+        if c.keyword("split") != nil && kind != "mnist" {
+            throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
+        }
+        switch kind {
+        case "mnist":
+            let split: String
+            if let v = c.keyword("split") {
+                guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
+                split = s
+            } else { split = "t10k" }
+            var dataset = try renamingPaths(path, resolved) { try Dataset.loadMNIST(directory: resolved, split: split) }
+            dataset.name = "mnist \(split)"
+            return .dataset(dataset)
+        case "network":
+            let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
+            return .network(NetworkValue(network: network, origin: path))
+        default:
+            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved) })
+        }
+    },
+    Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",
+            "N images drawn as numpy's RandomState(S).randint(0, count, N), and their one-hot targets.",
+            details: """
+            X is N x 28 x 28 x 1 (pixels in [-1, 1]), T is N x 10. seed defaults to 1234 (the tutorial's).
+            pad=P pads the images by P pixels of -1 on every side (pad=2 gives the CNN's 32x32).
+            """,
+            keywords: ["seed", "pad"]) { c in
+        try c.expectCount(2...2, usage: "X, T = sample DATASET N seed=S")
+        let dataset = try c.dataset(0)
+        let n = try c.integer(1, "N")
+        guard n >= 1 else { throw c.fail("sample: N must be at least 1, got \(n)", argument: 1) }
+        let seed = try c.integerKeyword("seed", default: 1234)
+        guard seed >= 0, seed <= Int(UInt32.max) else {
+            throw c.fail("sample: seed must be in 0...4294967295, got \(seed)", argument: c.keywordIndex("seed"))
+        }
+        _ = try Tensor.elementCount(of: [n] + dataset.images.shape.dropFirst())
+        let chosen = try dataset.sample(count: n, seed: UInt32(seed))
+        return .results([.tensor(try padImages(chosen.images, &c)), .tensor(chosen.targets)], names: ["X", "T"])
+    },
+    Builtin("images", .data, usage: "images(DATASET, pad=P)", "All images of a dataset, N x H x W x 1 in [-1, 1]; same as DATASET.images.",
+            keywords: ["pad"]) { c in
+        try c.expectCount(1...1, usage: "images(DATASET, pad=P)")
+        return .tensor(try padImages(try c.dataset(0).images, &c))
+    },
+    Builtin("labels", .data, usage: "labels(DATASET)", "The labels of a dataset as a 1-D tensor; same as DATASET.labels.") { c in
+        try c.expectCount(1...1, usage: "labels(DATASET)")
+        return .tensor(Tensor(try c.dataset(0).labels.map(Float.init)))
+    },
+    Builtin("targets", .data, usage: "targets(DATASET)", "One-hot targets N x 10 of a dataset; same as DATASET.targets.") { c in
+        try c.expectCount(1...1, usage: "targets(DATASET)")
+        return .tensor(try c.dataset(0).targets)
+    },
+    Builtin("errors", .data, usage: "errors(NET, DATASET, pad=P, batch=500)",
+            "How many images of DATASET the network classifies wrongly (argmax of the output vs. label).",
+            details: "Runs in batches of 500 on all cores. pad=P pads the images by P pixels of -1 first (pad=2 for the tutorial CNN).",
+            keywords: ["pad", "batch"]) { c in
+        let (wrong, _) = try countErrors(&c)
+        return .number(Double(wrong))
+    },
+    Builtin("accuracy", .data, usage: "accuracy(NET, DATASET, pad=P, batch=500)",
+            "The fraction of DATASET the network classifies correctly (1 - errors/count).",
+            keywords: ["pad", "batch"]) { c in
+        let (wrong, total) = try countErrors(&c)
+        return .number(1 - Double(wrong) / Double(total))
+    },
+]
+
+/// Pads images by `pad=` pixels of -1 (the box bottom), as the tutorial does for the CNN.
+private func padImages(_ images: Tensor, _ c: inout Call) throws -> Tensor {
+    let pad = try c.integerKeyword("pad", default: 0)
+    guard pad >= 0 else { throw c.fail("\(c.name): pad= must not be negative, got \(pad)", argument: c.keywordIndex("pad")) }
+    return pad == 0 ? images : try images.paddedSpatially(pad, value: -1)
+}
+
+private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
+    try c.expectCount(2...2, usage: "\(c.name)(NET, DATASET, pad=P)")
+    let net = try c.network(0), dataset = try c.dataset(1)
+    let batch = try c.integerKeyword("batch", default: 500)
+    guard batch >= 1 else { throw c.fail("\(c.name): batch= must be at least 1", argument: c.keywordIndex("batch")) }
+    let images = try padImages(dataset.images, &c)
+    let predicted = try c.evaluator.overSamples("scoring", count: dataset.count) { range in
+        Tensor(try net.network.predictions(images.samples(range), batchSize: batch).map(Float.init))
+    }
+    let wrong = zip(predicted.scalars, dataset.labels).filter { Int($0) != $1 }.count
+    return (wrong, dataset.count)
+}
+
+/// What `load PATH` loads when no kind is given.
+private func detectKind(_ resolved: String, path: String, _ c: Call) throws -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
+        throw c.fail("load: \(path): no such file or folder", argument: 0)
+    }
+    if isDirectory.boolValue {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
+        if entries.contains(where: { $0.hasSuffix("-W.txt") || $0.hasSuffix("-W.txt.gz") }) { return "network" }
+        if entries.contains(where: { $0.contains("idx3-ubyte") }) { return "mnist" }
+        throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt) nor MNIST files; say which kind: load mnist|network PATH", argument: 0)
+    }
+    if resolved.hasSuffix(".npy") { return "tensor" }
+    if resolved.hasSuffix(".txt") { return "network" }
+    throw c.fail("load: \(path): cannot tell what this is from its name; say which kind: load mnist|network|tensor PATH", argument: 0)
+}
+
+/// Runs `body`, rewriting absolute paths in its errors back to the path the user wrote.
+private func renamingPaths<T>(_ written: String, _ resolved: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as LRPError {
+        guard written != resolved, case .file(let path, let message) = error else { throw error }
+        let shown = path.hasPrefix(resolved) ? written + path.dropFirst(resolved.count) : path
+        throw LRPError.file(path: shown, message)
+    }
+}
+
+/// A network from a folder of tutorial weights or from an LRP Toolbox model file.
+func loadNetwork(_ path: String) throws -> Network {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw LRPError.file(path: path, "no such file or folder")
+    }
+    guard isDirectory.boolValue else { return try ToolboxModel.read(path) }
+    let entries = try FileManager.default.contentsOfDirectory(atPath: path)
+    let prefixes = entries.compactMap { name -> String? in
+        for suffix in ["-W.txt", "-W.txt.gz"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
+        return nil
+    }.sorted()
+    guard !prefixes.isEmpty else { throw LRPError.file(path: path, "holds no tutorial weight files (NAME-W.txt)") }
+    var layers: [any Layer] = []
+    var previousWasConvolution = false
+    for (k, prefix) in prefixes.enumerated() {
+        let (weight, bias) = try TutorialWeights.read(prefix: path + "/" + prefix)
+        let isConvolution = weight.rank == 4
+        if k > 0 {
+            layers.append(ReLU())
+            if previousWasConvolution && isConvolution { layers.append(try SumPooling(size: 2, stride: 2, scale: 0.5)) }
+        }
+        layers.append(isConvolution ? try Convolution(weight: weight, bias: bias) as any Layer
+                                    : try Linear(weight: weight, bias: bias))
+        previousWasConvolution = isConvolution
+    }
+    if previousWasConvolution { layers.append(Flatten()) }
+    return Network(layers)
+}

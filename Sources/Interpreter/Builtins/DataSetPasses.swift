@@ -1,0 +1,90 @@
+import LRPKit
+
+/// Thrown when a cancellation request stops work between slices.
+struct Interrupted: Error {}
+
+extension Evaluator {
+    /// Runs `body` over `count` samples in slices (each itself batched on all cores by LRPKit),
+    /// reporting progress to the host and stopping early on a cancellation request.
+    func overSamples(_ task: String, count: Int, slice: Int = 2000,
+                     _ body: (Range<Int>) throws -> Tensor) throws -> Tensor {
+        var parts: [Tensor] = []
+        var done = 0
+        host.progress(task, completed: 0, total: count)
+        while done < count {
+            if cancellation.isRequested { throw Interrupted() }
+            let range = done..<min(done + slice, count)
+            parts.append(try body(range))
+            done = range.upperBound
+            host.progress(task, completed: done, total: count)
+        }
+        return try Tensor.concatenated(parts)
+    }
+}
+
+/// `forward`, `gradprop` and `relprop` over a whole data set: `relprop NET DATASET ...`.
+enum DataSetPasses {
+    /// The images of the dataset argument at `index`, padded by `pad=`.
+    static func images(_ c: inout Call, _ index: Int) throws -> (Dataset, Tensor) {
+        let dataset = try c.dataset(index)
+        let pad = try c.integerKeyword("pad", default: 0)
+        guard pad >= 0 else { throw c.fail("\(c.name): pad= must not be negative, got \(pad)", argument: c.keywordIndex("pad")) }
+        return (dataset, pad == 0 ? dataset.images : try dataset.images.paddedSpatially(pad, value: -1))
+    }
+
+    static func batchSize(_ c: inout Call, default d: Int) throws -> Int {
+        let batch = try c.integerKeyword("batch", default: d)
+        guard batch >= 1 else { throw c.fail("\(c.name): batch= must be at least 1", argument: c.keywordIndex("batch")) }
+        return batch
+    }
+
+    /// The explained class for each sample: its label, or with `target=predicted` the network's choice.
+    static func targets(_ c: inout Call, net: Network, dataset: Dataset, x: Tensor, batch: Int) throws -> Tensor {
+        let target = try c.keyword("target").map { v -> String in
+            guard case .string(let s) = v, ["label", "predicted"].contains(s) else {
+                throw c.fail("\(c.name): target= is label or predicted", argument: c.keywordIndex("target"))
+            }
+            return s
+        } ?? "label"
+        guard target == "predicted" else { return dataset.targets }
+        let predicted = try c.evaluator.overSamples("predicting", count: dataset.count) { range in
+            Tensor(try net.predictions(x.samples(range), batchSize: batch).map(Float.init))
+        }
+        return try Tensor.oneHot(predicted.scalars.map { Int($0) }, classes: dataset.classCount)
+    }
+
+    static func forward(_ c: inout Call) throws -> Value {
+        let net = try c.network(0).network
+        let (dataset, x) = try images(&c, 1)
+        let batch = try batchSize(&c, default: 500)
+        return .tensor(try c.evaluator.overSamples("forward", count: dataset.count) { range in
+            try net.forward(x.samples(range), batchSize: batch)
+        })
+    }
+
+    static func relprop(_ c: inout Call, rules: RuleSet) throws -> Value {
+        let net = try c.network(0).network
+        let (dataset, x) = try images(&c, 1)
+        let batch = try batchSize(&c, default: 250)
+        let t = try targets(&c, net: net, dataset: dataset, x: x, batch: batch)
+        return .tensor(try c.evaluator.overSamples("explaining", count: dataset.count) { range in
+            try net.explain(x.samples(range), targets: t.samples(range), rules: rules, batchSize: batch)
+        })
+    }
+
+    static func gradprop(_ c: inout Call) throws -> Value {
+        let net = try c.network(0).network
+        let (dataset, x) = try images(&c, 1)
+        let batch = try batchSize(&c, default: 250)
+        let t = try targets(&c, net: net, dataset: dataset, x: x, batch: batch)
+        return .tensor(try c.evaluator.overSamples("gradients", count: dataset.count) { range in
+            let slice = try x.samples(range), targets = try t.samples(range)
+            return try Batching.map(count: range.count, batchSize: batch) { part in
+                let xs = try slice.samples(part)
+                let activations = try net.activations(xs)
+                let g = try targets.samples(part).reshaped(activations[activations.count - 1].shape)
+                return try net.gradprop(g, activations: activations)
+            }
+        })
+    }
+}

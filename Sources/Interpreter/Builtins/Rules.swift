@@ -1,0 +1,86 @@
+import LRPKit
+
+/// LRP rules and rule presets, as values for `relprop ... rules=`.
+let ruleBuiltins: [Builtin] = [
+    Builtin("zplus", .rules, usage: "zplus", "z+ rule (deep Taylor for inputs >= 0): positive weights only, no bias.",
+            bareCall: true) { c in try plain(&c, .zPlus) },
+    Builtin("zB", .rules, usage: "zB(LOW, HIGH)", "z^B rule for inputs in the box [LOW, HIGH]; bare zB is zB(-1, 1).",
+            bareCall: true) { c in
+        try c.expectCount(0...2, usage: "zB(LOW, HIGH)")
+        guard c.arguments.count != 1 else { throw c.fail("zB takes both bounds: zB(LOW, HIGH)") }
+        let low = c.arguments.isEmpty ? -1 : try c.number(0, "LOW")
+        let high = c.arguments.isEmpty ? 1 : try c.number(1, "HIGH")
+        guard low < high else { throw c.fail("zB: LOW \(formatNumber(low)) must be below HIGH \(formatNumber(high))") }
+        return .rule(.zB(low: Float(low), high: Float(high)))
+    },
+    Builtin("alphabeta", .rules, usage: "alphabeta | alphabeta(ALPHA, BETA)",
+            "Bare: the section 3.3 preset (zB(-1,1) first, alphabeta(2,1) above). With arguments: the LRP-alpha-beta rule.",
+            details: "ALPHA - BETA must be 1 for relevance to be conserved; the tutorial uses alphabeta(2, 1).",
+            bareCall: true) { c in
+        if c.arguments.isEmpty { return .ruleSet(.alphaBeta()) }
+        try c.expectCount(2...2, usage: "alphabeta(ALPHA, BETA)")
+        let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
+        guard alpha >= 0, beta >= 0 else { throw c.fail("alphabeta: ALPHA and BETA must not be negative") }
+        return .rule(.alphaBeta(alpha: Float(alpha), beta: Float(beta)))
+    },
+    Builtin("lrp0", .rules, usage: "lrp0", "LRP-0: relevance in proportion to the contributions z = x w (+ b).",
+            bareCall: true) { c in try plain(&c, .lrp0) },
+    Builtin("epsilon", .rules, usage: "epsilon(E)", "LRP-epsilon: LRP-0 with E added to the denominator's magnitude.") { c in
+        try c.expectCount(1...1, usage: "epsilon(E)")
+        let e = try c.number(0, "E")
+        guard e >= 0 else { throw c.fail("epsilon: E must not be negative", argument: 0) }
+        return .rule(.epsilon(Float(e)))
+    },
+    Builtin("gamma", .rules, usage: "gamma(G)", "LRP-gamma: positive weights boosted by G.") { c in
+        try c.expectCount(1...1, usage: "gamma(G)")
+        let g = try c.number(0, "G")
+        guard g >= 0 else { throw c.fail("gamma: G must not be negative", argument: 0) }
+        return .rule(.gamma(Float(g)))
+    },
+    Builtin("wsquare", .rules, usage: "wsquare", "w^2 rule: relevance spread by squared weights, ignoring the input.",
+            bareCall: true) { c in try plain(&c, .wSquare) },
+    Builtin("flat", .rules, usage: "flat", "flat rule: relevance spread uniformly over each unit's inputs.",
+            bareCall: true) { c in try plain(&c, .flat) },
+    Builtin("wta", .rules, usage: "wta", "winner-take-all (max pooling): a window's relevance goes to its maximum.",
+            bareCall: true) { c in try plain(&c, .winnerTakeAll) },
+    Builtin("deeptaylor", .rules, usage: "deeptaylor", "Preset: zB(-1,1) on the first weighted layer, zplus above (the tutorial's deep Taylor).",
+            bareCall: true) { c in
+        try c.expectCount(0...0, usage: "deeptaylor")
+        return .ruleSet(.deepTaylor)
+    },
+]
+
+private func plain(_ c: inout Call, _ rule: Rule) throws -> Value {
+    try c.expectCount(0...0, usage: c.name)
+    return .rule(rule)
+}
+
+/// The rule set a `rules=` value stands for, given the network it is applied to.
+///
+/// A preset as is; one rule for every weighted layer (Linear, Convolution); a list of rules for
+/// the weighted layers in order, the last repeating for any further ones. Other layers keep their
+/// default (z rule for sum pooling, winner-take-all for max pooling, identity for ReLU/flatten).
+func ruleSet(from value: Value, for network: Network, _ c: Call) throws -> RuleSet {
+    let at = c.keywordIndex("rules")
+    switch value {
+    case .ruleSet(let set): return set
+    case .rule(let rule): return RuleSet(rest: rule)
+    case .list(let items):
+        guard !items.isEmpty else { throw c.fail("relprop: rules=[] is empty; give at least one rule", argument: at) }
+        let rules = try items.map { item -> Rule in
+            guard case .rule(let r) = item else {
+                throw c.fail("relprop: every item of rules=[...] must be a rule, got \(item.typeName)", argument: at)
+            }
+            return r
+        }
+        let weighted = network.layers.indices.filter { network.layers[$0] is Linear || network.layers[$0] is Convolution }
+        guard rules.count <= weighted.count else {
+            throw c.fail("relprop: \(rules.count) rules given but the network has \(weighted.count) weighted layers", argument: at)
+        }
+        var perLayer = [Rule?](repeating: nil, count: network.layers.count)
+        for (k, layer) in weighted.enumerated() { perLayer[layer] = rules[min(k, rules.count - 1)] }
+        return RuleSet(perLayer: perLayer)
+    default:
+        throw c.fail("relprop: rules= must be a rule, a list of rules or a preset (deeptaylor, alphabeta), got \(value.typeName)", argument: at)
+    }
+}

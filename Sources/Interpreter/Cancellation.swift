@@ -1,0 +1,12 @@
+import Foundation
+
+/// A flag another thread (a Ctrl-C handler) raises to stop the statement that is running.
+/// The evaluator polls it between statements and between slices of whole-data-set work.
+final class Cancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    func request() { lock.lock(); requested = true; lock.unlock() }
+    func reset() { lock.lock(); requested = false; lock.unlock() }
+    var isRequested: Bool { lock.lock(); defer { lock.unlock() }; return requested }
+}

@@ -1,0 +1,373 @@
+import Foundation
+import LRPKit
+
+/// Walks the syntax tree. Holds the variables, the host and the working directory.
+final class Evaluator {
+    let host: Host
+    let workingDirectory: String?
+    private(set) var variables: [String: Value] = [:]
+    private var lines: [String] = []
+    private var file = ""
+    let cancellation = Cancellation()
+
+    init(host: Host, workingDirectory: String?) {
+        self.host = host
+        self.workingDirectory = workingDirectory
+    }
+
+    /// A path as the user wrote it, made absolute against the working directory.
+    func resolve(path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("~/") { return NSString(string: path).expandingTildeInPath }
+        guard let base = workingDirectory else { return path }
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+
+    func error(_ message: String, at position: Position) -> ScriptError {
+        ScriptError(location: SourceLocation(file: file, line: position.line, column: position.column),
+                    message: message,
+                    sourceLine: position.line - 1 < lines.count ? lines[position.line - 1] : "")
+    }
+
+    // MARK: Statements
+
+    func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {
+        self.file = file
+        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        cancellation.reset()
+        for (statement, position) in statements {
+            if cancellation.isRequested { throw error("interrupted", at: position) }
+            try execute(statement)
+        }
+    }
+
+    private func execute(_ statement: Statement) throws(ScriptError) {
+        switch statement {
+        case .expression(let expr):
+            let value = try evaluate(expr)
+            if case .none = value { return }
+            host.write(value.summary + "\n")
+            if case .results(let values, _) = value {
+                variables["_"] = values.last
+            } else {
+                variables["_"] = value
+            }
+        case .assignment(let targets, let expr, let position):
+            let value = try evaluate(expr)
+            if case .results(let values, let names) = value {
+                guard values.count == targets.count else {
+                    throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)
+                }
+                for (name, v) in zip(targets, values) { variables[name] = v }
+                return
+            }
+            if case .none = value {
+                throw error("the right side gives no value to assign", at: expr.position)
+            }
+            guard targets.count == 1 else {
+                throw error("the right side gives one value but \(targets.count) names are assigned", at: position)
+            }
+            variables[targets[0]] = value
+        }
+    }
+
+    // MARK: Expressions
+
+    func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
+        switch expr {
+        case .number(let v, _): return .number(v)
+        case .string(let s, _): return .string(s)
+        case .boolean(let b, _): return .boolean(b)
+        case .name(let name, let position): return try lookup(name, at: position)
+        case .list(let items, _):
+            var values: [Value] = []
+            for item in items { values.append(try single(item)) }
+            return .list(values)
+        case .unary(_, let operand, let position):
+            switch try single(operand) {
+            case .number(let v): return .number(-v)
+            case .tensor(let t): return .tensor(-t)
+            case let other:
+                throw error("cannot negate \(other.typeName)", at: position)
+            }
+        case .binary(let op, let left, let right, let position):
+            return try binary(op, try single(left), try single(right), at: position)
+        case .call(let name, let args, _, let position):
+            return try call(name, args, at: position)
+        case .index(let base, let items, let position):
+            return try index(try single(base), items, at: position)
+        case .member(let base, let member, let position):
+            return try self.member(try single(base), member, at: position)
+        }
+    }
+
+    /// Evaluates an operand, rejecting multi-result and effect-only commands.
+    private func single(_ expr: Expr) throws(ScriptError) -> Value {
+        let value = try evaluate(expr)
+        switch value {
+        case .results(_, let names):
+            throw error("this gives \(names.count) results (\(names.joined(separator: ", "))); assign them first: `\(names.joined(separator: ", ")) = ...`", at: expr.position)
+        case .none:
+            throw error("this gives no value", at: expr.position)
+        default:
+            return value
+        }
+    }
+
+    private func lookup(_ name: String, at position: Position) throws(ScriptError) -> Value {
+        if let value = variables[name] { return value }
+        if let builtin = Builtins.table[name] {
+            if builtin.bareCall { return try call(name, [], at: position) }
+            throw error("\(name) needs arguments: \(builtin.usage)", at: position)
+        }
+        if name == "_" { throw error("'_' holds the last unassigned value; there is none yet", at: position) }
+        let candidates = Array(variables.keys) + Builtins.names
+        let hint = closestName(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        throw error("unknown name '\(name)'\(hint)", at: position)
+    }
+
+    // MARK: Calls
+
+    private func call(_ name: String, _ args: [Argument], at position: Position) throws(ScriptError) -> Value {
+        guard let builtin = Builtins.table[name] else {
+            let hint = closestName(to: name, in: Builtins.names).map { "; did you mean '\($0)'?" } ?? ""
+            if variables[name] != nil {
+                throw error("'\(name)' is a variable, not a command\(hint)", at: position)
+            }
+            throw error("unknown command '\(name)'\(hint)", at: position)
+        }
+        var positional: [Value] = [], keywords: [(String, Value)] = []
+        var positionalAt: [Position] = [], keywordAt: [Position] = []
+        for arg in args {
+            // `help relprop`: the name itself, not its value.
+            // `load mnist PATH`: the kind word, even when a variable has that name.
+            if name == "help" || (name == "load" && positional.isEmpty),
+               case .name(let topic, _) = arg.value, arg.label == nil {
+                positional.append(.string(topic)); positionalAt.append(arg.position)
+                continue
+            }
+            if let label = arg.label, builtin.wordKeywords.contains(label), case .name(let word, _) = arg.value,
+               variables[word] == nil {
+                keywords.append((label, .string(word))); keywordAt.append(arg.position)
+                continue
+            }
+            let value = try single(arg.value)
+            if let label = arg.label {
+                keywords.append((label, value)); keywordAt.append(arg.position)
+            } else {
+                guard keywords.isEmpty else {
+                    throw error("positional argument after keyword arguments", at: arg.position)
+                }
+                positional.append(value); positionalAt.append(arg.position)
+            }
+        }
+        var invocation = Call(name: name, arguments: positional, keywords: keywords,
+                              positions: positionalAt + keywordAt, evaluator: self)
+        do {
+            try invocation.checkKeywords(builtin.keywords)
+            return try builtin.body(&invocation)
+        } catch let failure as CallError {
+            let at = failure.argument.flatMap { $0 < invocation.positions.count ? invocation.positions[$0] : nil } ?? position
+            throw error(failure.message, at: at)
+        } catch let failure as LRPError {
+            let text = failure.description
+            throw error(text.hasPrefix(name) ? text : "\(name): \(text)", at: position)
+        } catch let failure as ScriptError {
+            throw failure
+        } catch is Interrupted {
+            throw error("\(name): interrupted", at: position)
+        } catch {
+            throw self.error("\(name): \(error)", at: position)
+        }
+    }
+
+    // MARK: Operators
+
+    private func binary(_ op: String, _ a: Value, _ b: Value, at position: Position) throws(ScriptError) -> Value {
+        if case .number(let x) = a, case .number(let y) = b {
+            switch op {
+            case "+": return .number(x + y)
+            case "-": return .number(x - y)
+            case "*": return .number(x * y)
+            case "/": return .number(x / y)
+            case "^": return .number(Foundation.pow(x, y))
+            case "==": return .number(x == y ? 1 : 0)
+            case "!=": return .number(x != y ? 1 : 0)
+            case "<": return .number(x < y ? 1 : 0)
+            case "<=": return .number(x <= y ? 1 : 0)
+            case ">": return .number(x > y ? 1 : 0)
+            case ">=": return .number(x >= y ? 1 : 0)
+            default: break
+            }
+        }
+        if op == "==" || op == "!=", case .string(let x) = a, case .string(let y) = b {
+            return .number((x == y) == (op == "==") ? 1 : 0)
+        }
+        if op == "+", case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        guard let x = numericTensor(a), let y = numericTensor(b) else {
+            throw error("'\(op)' cannot combine \(a.typeName) and \(b.typeName)", at: position)
+        }
+        do {
+            switch op {
+            case "+": return .tensor(try x + y)
+            case "-": return .tensor(try x - y)
+            case "*": return .tensor(try x * y)
+            case "/": return .tensor(try x / y)
+            case "^":
+                if y.count == 1, y.rank == 0 || b.isNumber { return .tensor(x.raised(to: y.scalars[0])) }
+                return .tensor(try Tensor.combine(x, y, operation: "^") { Float(Foundation.pow(Double($0), Double($1))) })
+            case "@":
+                return .tensor(try x.matmul(y))
+            default:
+                let test: (Float, Float) -> Bool
+                switch op {
+                case "==": test = { $0 == $1 }
+                case "!=": test = { $0 != $1 }
+                case "<": test = { $0 < $1 }
+                case "<=": test = { $0 <= $1 }
+                case ">": test = { $0 > $1 }
+                default: test = { $0 >= $1 }
+                }
+                return .tensor(try Tensor.combine(x, y, operation: op) { test($0, $1) ? 1 : 0 })
+            }
+        } catch let failure as LRPError {
+            if case .shapeMismatch(_, let detail) = failure {
+                throw error("'\(op)': \(detail)", at: position)
+            }
+            throw error("'\(op)': \(failure.description)", at: position)
+        } catch {
+            throw self.error("'\(op)': \(error)", at: position)
+        }
+    }
+
+    private func numericTensor(_ v: Value) -> Tensor? {
+        switch v {
+        case .tensor(let t): return t
+        case .number(let n): return Tensor(scalar: Float(n))
+        case .list(let items):
+            // A (nested) list of numbers, as numpy treats it in arithmetic.
+            let parts = items.compactMap(numericTensor)
+            guard parts.count == items.count, !parts.isEmpty else { return nil }
+            return try? Tensor.stacked(parts)
+        default: return nil
+        }
+    }
+
+    // MARK: Indexing
+
+    private func index(_ base: Value, _ items: [IndexItem], at position: Position) throws(ScriptError) -> Value {
+        func integer(_ expr: Expr) throws(ScriptError) -> Int {
+            let v = try single(expr)
+            let n: Double
+            switch v {
+            case .number(let x): n = x
+            case .tensor(let t) where t.count == 1: n = Double(t.scalars[0])
+            default: throw error("an index must be a whole number, got \(v.typeName)", at: expr.position)
+            }
+            guard n == n.rounded(), abs(n) < 1e15 else {
+                throw error("an index must be a whole number, got \(formatNumber(n))", at: expr.position)
+            }
+            return Int(n)
+        }
+        var selections: [AxisSelection] = []
+        for item in items {
+            switch item {
+            case .index(let e): selections.append(.index(try integer(e)))
+            case .slice(let s, let e, let st):
+                let start = try s.map { (x) throws(ScriptError) in try integer(x) }
+                let end = try e.map { (x) throws(ScriptError) in try integer(x) }
+                let step = try st.map { (x) throws(ScriptError) in try integer(x) } ?? 1
+                if step == 0 { throw error("slice step cannot be zero", at: st!.position) }
+                selections.append(.range(start: start, end: end, step: step))
+            }
+        }
+        switch base {
+        case .tensor(let t):
+            do {
+                let result = try t.sliced(selections)
+                return result.rank == 0 ? .number(Double(result.scalars[0])) : .tensor(result)
+            } catch let failure as LRPError {
+                throw error(failure.description, at: position)
+            } catch {
+                throw self.error("\(error)", at: position)
+            }
+        case .list(let values):
+            guard selections.count == 1 else { throw error("a list takes one index", at: position) }
+            switch selections[0] {
+            case .index(let i):
+                let j = i < 0 ? i + values.count : i
+                guard j >= 0, j < values.count else {
+                    throw error("index \(i) is out of range for a list of \(values.count) items", at: position)
+                }
+                return values[j]
+            case .range(let s, let e, let step):
+                let chosen = sliceIndices(count: values.count, start: s, end: e, step: step)
+                return .list(chosen.map { values[$0] })
+            }
+        case .dataset(let d):
+            // `mnist[0:100]`, `mnist[5]`: a smaller data set (one index keeps one image).
+            guard selections.count == 1 else { throw error("a dataset takes one index", at: position) }
+            let chosen: [Int]
+            switch selections[0] {
+            case .index(let i):
+                let j = i < 0 ? i + d.count : i
+                guard j >= 0, j < d.count else {
+                    throw error("index \(i) is out of range for a dataset of \(d.count) images", at: position)
+                }
+                chosen = [j]
+            case .range(let s, let e, let step):
+                chosen = sliceIndices(count: d.count, start: s, end: e, step: step)
+            }
+            guard !chosen.isEmpty else { throw error("the selection leaves no images of \(d.name)", at: position) }
+            do { return .dataset(try d.subset(chosen)) } catch { throw self.error("\(error)", at: position) }
+        default:
+            throw error("cannot index \(base.typeName)", at: position)
+        }
+    }
+
+    private func sliceIndices(count: Int, start: Int?, end: Int?, step: Int) -> [Int] {
+        let probe = Tensor((0..<count).map(Float.init))
+        let picked = (try? probe.sliced([.range(start: start, end: end, step: step)])) ?? probe
+        return picked.scalars.map { Int($0) }
+    }
+
+    private func member(_ base: Value, _ name: String, at position: Position) throws(ScriptError) -> Value {
+        let members: [String]
+        switch base {
+        case .dataset(let d):
+            switch name {
+            case "images": return .tensor(d.images)
+            case "labels": return .tensor(Tensor(d.labels.map(Float.init)))
+            case "targets": return .tensor(d.targets)
+            case "count": return .number(Double(d.count))
+            case "name": return .string(d.name)
+            default: members = ["images", "labels", "targets", "count", "name"]
+            }
+        case .tensor(let t):
+            switch name {
+            case "shape": return .list(t.shape.map { .number(Double($0)) })
+            case "count": return .number(Double(t.count))
+            case "rank": return .number(Double(t.rank))
+            default: members = ["shape", "count", "rank"]
+            }
+        case .network(let n):
+            switch name {
+            case "layers": return .list(n.network.layers.map { .layer($0) })
+            case "count": return .number(Double(n.network.layers.count))
+            default: members = ["layers", "count"]
+            }
+        default:
+            throw error("\(base.typeName) has no members", at: position)
+        }
+        let hint = closestName(to: name, in: members).map { "; did you mean '\($0)'?" }
+            ?? " (it has \(members.joined(separator: ", ")))"
+        throw error("\(base.typeName) has no member '\(name)'\(hint)", at: position)
+    }
+}
+
+extension Value {
+    var isNumber: Bool {
+        if case .number = self { return true }
+        return false
+    }
+}

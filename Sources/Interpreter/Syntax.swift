@@ -1,0 +1,48 @@
+/// The syntax tree. Every node keeps the position of its first token for error messages.
+struct Position: Equatable, Sendable {
+    var line: Int
+    var column: Int
+}
+
+indirect enum Expr: Equatable, Sendable {
+    case number(Double, Position)
+    case string(String, Position)
+    case boolean(Bool, Position)
+    case name(String, Position)
+    case list([Expr], Position)
+    case unary(op: String, Expr, Position)
+    case binary(op: String, Expr, Expr, Position)
+    /// `f(a, k=v)` (`command == false`) or `f a k=v` (`command == true`); `f` is always a builtin.
+    case call(name: String, [Argument], command: Bool, Position)
+    case index(Expr, [IndexItem], Position)
+    /// `dataset.labels`
+    case member(Expr, String, Position)
+
+    var position: Position {
+        switch self {
+        case .number(_, let p), .string(_, let p), .boolean(_, let p), .name(_, let p), .list(_, let p),
+             .unary(_, _, let p), .binary(_, _, _, let p), .call(_, _, _, let p), .index(_, _, let p),
+             .member(_, _, let p):
+            return p
+        }
+    }
+}
+
+struct Argument: Equatable, Sendable {
+    /// The keyword of `key=value`, nil for a positional argument.
+    var label: String?
+    var value: Expr
+    var position: Position
+}
+
+/// One entry of `x[...]`: an index or a `start:end:step` slice with optional parts.
+enum IndexItem: Equatable, Sendable {
+    case index(Expr)
+    case slice(start: Expr?, end: Expr?, step: Expr?)
+}
+
+enum Statement: Equatable, Sendable {
+    case expression(Expr)
+    /// `a = e` or `a, b = e` (a command with several results).
+    case assignment(targets: [String], Expr, Position)
+}

@@ -1,0 +1,182 @@
+import LRPKit
+
+/// A network held by a script variable, with the activations of its last `forward` so that
+/// `gradprop NET G` and `relprop NET R` can reuse them. A reference: `b = a` shares the trace.
+final class NetworkValue {
+    let network: Network
+    /// Where it came from (a path, or "inline"), for summaries.
+    let origin: String
+    /// The input of every layer and the output of the last `forward`, or nil before any.
+    var trace: [Tensor]?
+
+    init(network: Network, origin: String) {
+        self.network = network
+        self.origin = origin
+    }
+}
+
+/// Every value a script can hold.
+enum Value {
+    case tensor(Tensor)
+    case number(Double)
+    case string(String)
+    case boolean(Bool)
+    case list([Value])
+    case network(NetworkValue)
+    case layer(any Layer)
+    case rule(Rule)
+    case ruleSet(RuleSet)
+    case dataset(Dataset)
+    /// Several results of one command (`X, T = sample ...`).
+    case results([Value], names: [String])
+    /// The result of a command run for its effect (`print`, `save`).
+    case none
+
+    /// The type name used in error messages.
+    var typeName: String {
+        switch self {
+        case .tensor: return "a tensor"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .boolean: return "a boolean"
+        case .list: return "a list"
+        case .network: return "a network"
+        case .layer: return "a layer"
+        case .rule: return "a rule"
+        case .ruleSet: return "a rule preset"
+        case .dataset: return "a dataset"
+        case .results(let values, _): return "\(values.count) results"
+        case .none: return "nothing"
+        }
+    }
+}
+
+// MARK: Display
+
+extension Value {
+    /// The notebook-style echo of an unassigned statement: small tensors show their values.
+    var summary: String {
+        switch self {
+        case .tensor(let t):
+            return t.count <= 20 && t.count > 0 ? formatTensor(t) : t.description
+        case .results(let values, let names):
+            return zip(names, values).map { "\($0) = \($1.summary)" }.joined(separator: "\n")
+        case .network(let net):
+            let layers = net.network.layers.enumerated().map { "  \($0 + 1). \($1.description)" }
+            return (["network (\(net.origin)), \(net.network.layers.count) layers:"] + layers).joined(separator: "\n")
+        case .layer(let layer): return "layer \(layer.description)"
+        case .rule(let rule): return "rule \(rule.description)"
+        case .ruleSet(let set): return "rules \(describeRuleSet(set))"
+        default: return printed
+        }
+    }
+
+    /// What `print` writes: tensors numpy-style (up to 1000 values, else the one-line summary).
+    var printed: String {
+        switch self {
+        case .tensor(let t): return t.count <= 1000 && t.count > 0 ? formatTensor(t) : t.description
+        case .number(let v): return formatNumber(v)
+        case .string(let s): return s
+        case .boolean(let b): return b ? "true" : "false"
+        case .list(let items): return "[" + items.map(\.listItem).joined(separator: ", ") + "]"
+        case .network(let net): return "network (\(net.origin)): " + net.network.layers.map(\.description).joined(separator: ", ")
+        case .layer(let layer): return layer.description
+        case .rule(let rule): return rule.description
+        case .ruleSet(let set): return describeRuleSet(set)
+        case .dataset(let d): return "dataset \(d.name): \(d.count) image\(d.count == 1 ? "" : "s") \(describe(shape: Array(d.images.shape.dropFirst())))"
+        case .results(let values, _): return values.map(\.printed).joined(separator: " ")
+        case .none: return ""
+        }
+    }
+
+    private var listItem: String {
+        if case .string(let s) = self { return "\"\(s)\"" }
+        if case .tensor(let t) = self { return t.description }
+        return printed
+    }
+}
+
+func describeRuleSet(_ set: RuleSet) -> String {
+    if let name = set.name {
+        return name + " (" + [set.first, set.rest].compactMap { $0?.description }.joined(separator: " first, then ") + ")"
+    }
+    return set.description
+}
+
+/// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals.
+func formatTensor(_ t: Tensor) -> String {
+    if t.rank == 0 { return formatNumber(Double(t.scalars[0])) }
+    let integral = t.scalars.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e15 }
+    var cells: [String]
+    if integral {
+        cells = t.scalars.map { String(Int64($0)) }
+        let width = cells.map(\.count).max() ?? 0
+        cells = cells.map { String(repeating: " ", count: width - $0.count) + $0 }
+    } else if let scientific = scientificCells(t.scalars) {
+        cells = scientific
+    } else {
+        // Integer part right-aligned, fraction left-aligned and space-padded, as numpy prints floats.
+        let parts: [(String, String)] = t.scalars.map { value in
+            guard value.isFinite else { return (value.isNaN ? "nan" : value > 0 ? "inf" : "-inf", "") }
+            var v = (Double(value) * 10000).rounded() / 10000
+            if v == 0 { v = 0 }  // no "-0."
+            var text = String(format: "%.4f", v)
+            while text.hasSuffix("0") { text.removeLast() }
+            let dot = text.firstIndex(of: ".")!
+            return (String(text[..<dot]), String(text[dot...]))
+        }
+        let left = parts.map(\.0.count).max() ?? 0
+        let right = parts.map(\.1.count).max() ?? 0
+        cells = parts.map { whole, fraction in
+            String(repeating: " ", count: left - whole.count) + whole + fraction
+                + String(repeating: " ", count: right - fraction.count)
+        }
+    }
+    var out = ""
+    func emit(_ axis: Int, _ offset: Int, _ indent: Int) {
+        out += "["
+        let n = t.shape[axis]
+        let inner = t.shape[(axis + 1)...].reduce(1, *)
+        for i in 0..<n {
+            if axis == t.rank - 1 {
+                if i > 0 { out += " " }
+                out += cells[offset + i]
+            } else {
+                if i > 0 {
+                    out += String(repeating: "\n", count: t.rank - axis - 1)
+                    out += String(repeating: " ", count: indent + 1)
+                }
+                emit(axis + 1, offset + i * inner, indent + 1)
+            }
+        }
+        out += "]"
+    }
+    emit(0, 0, 0)
+    return out
+}
+
+/// numpy switches a whole array to scientific notation when a magnitude reaches 1e8 or a nonzero
+/// one falls below 1e-4: `[1.e+20 3.e+00]`. Nil when fixed notation fits.
+private func scientificCells(_ values: [Float]) -> [String]? {
+    let finite = values.filter { $0.isFinite }.map { Swift.abs(Double($0)) }
+    guard let largest = finite.max() else { return nil }
+    let smallest = finite.filter { $0 > 0 }.min() ?? 1
+    guard largest >= 1e8 || smallest < 1e-4 else { return nil }
+    let parts: [(String, String)] = values.map { value in
+        guard value.isFinite else { return (value.isNaN ? "nan" : value > 0 ? "inf" : "-inf", "") }
+        let text = String(format: "%.4e", Double(value))
+        let e = text.firstIndex(of: "e")!
+        var mantissa = String(text[..<e])
+        while mantissa.hasSuffix("0") { mantissa.removeLast() }
+        return (mantissa, String(text[e...]))
+    }
+    // Like fixed notation: the part before the point right-aligned, the rest left-aligned.
+    let split = parts.map { mantissa, exponent -> (String, String) in
+        guard let dot = mantissa.firstIndex(of: ".") else { return (mantissa, exponent) }
+        return (String(mantissa[..<dot]), String(mantissa[dot...]) + exponent)
+    }
+    let left = split.map(\.0.count).max() ?? 0, right = split.map(\.1.count).max() ?? 0
+    return split.map { whole, rest in
+        String(repeating: " ", count: left - whole.count) + whole + rest + String(repeating: " ", count: right - rest.count)
+    }
+}

@@ -1,0 +1,73 @@
+/// What Tab does to a line, given the session's candidate words for the word being typed.
+struct Completion: Equatable {
+    /// Text to insert at the cursor (the part of the common prefix not yet typed).
+    var insertion: String
+    /// Candidates to list under the line when the insertion alone can't decide.
+    var alternatives: [String]
+
+    init(insertion: String, alternatives: [String]) {
+        self.insertion = insertion
+        self.alternatives = alternatives
+    }
+
+    /// The text a completion may replace: the identifier at the end of `line`, or, when `line`
+    /// ends inside a string, everything after the opening quote (file paths).
+    static func partialWords(in line: String) -> [Substring] {
+        let start = line.lastIndex { !isWordCharacter($0) }.map(line.index(after:)) ?? line.startIndex
+        let identifier = line[start...]
+        guard let quote = openQuote(in: line) else { return [identifier] }
+        return [line[line.index(after: quote)...], identifier]
+    }
+
+    /// nil when nothing fits (the editor beeps). The session's candidates are whole words for
+    /// the partial word (or whole paths for a partial path in a string); ones that don't extend
+    /// it are ignored, so a session may return every name it knows.
+    init?(line: String, candidates: [String]) {
+        let words = Self.partialWords(in: line)
+        guard let word = words.first(where: { word in candidates.contains { $0.hasPrefix(word) } }) else {
+            return nil
+        }
+        let fitting = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
+        guard let first = fitting.first else { return nil }
+        let common = fitting.dropFirst().reduce(first) { prefix, candidate in
+            String(zip(prefix, candidate).prefix { $0 == $1 }.map(\.0))
+        }
+        insertion = String(common.dropFirst(word.count))
+        alternatives = fitting.count > 1 && insertion.isEmpty ? fitting : []
+        if insertion.isEmpty && alternatives.isEmpty { return nil }  // already complete
+    }
+
+    /// The quote opening a string still open at the end of `line` (`\"` escapes; `#` comments).
+    private static func openQuote(in line: String) -> String.Index? {
+        var open: String.Index?
+        var escaped = false
+        for index in line.indices {
+            let character = line[index]
+            if open != nil {
+                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { open = nil }
+            } else if character == "\"" {
+                open = index
+            } else if character == "#" {
+                return nil
+            }
+        }
+        return open
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_"
+    }
+}
+
+/// Lays out `words` in columns no wider than `width`, one line per row, each ending in "\n".
+func columnLayout(_ words: [String], width: Int) -> String {
+    guard let longest = words.map(\.count).max() else { return "" }
+    let cell = longest + 2
+    let perRow = max(1, width / cell)
+    var text = ""
+    for (index, word) in words.enumerated() {
+        let endsRow = (index + 1) % perRow == 0 || index == words.count - 1
+        text += endsRow ? word + "\n" : word + String(repeating: " ", count: cell - word.count)
+    }
+    return text
+}

@@ -1,0 +1,59 @@
+import Interpreter
+
+/// The interactive loop: numbered cells like a notebook (`[1]> `), continuation lines (`...> `)
+/// while the statement is unfinished, errors reported without ending the session.
+final class REPL {
+    private let session: ScriptSession
+    private let reader: LineReader
+    private let output: OutputSink
+    private let errors: OutputSink
+    /// The number of the next cell; it advances each time a cell is run, successfully or not.
+    private(set) var cellNumber = 1
+    /// Routes Ctrl-C during a cell to `session.cancel()`; nil in tests with a scripted reader.
+    private let interrupts: InterruptWatcher?
+
+    init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink,
+         interrupts: InterruptWatcher? = nil) {
+        self.session = session
+        self.interrupts = interrupts
+        self.reader = reader
+        self.output = output
+        self.errors = errors
+    }
+
+    /// Runs until end of input; returns the exit status (always 0: errors belong to cells).
+    func run() -> Int32 {
+        var cell = ""
+        while true {
+            output.flush()
+            switch reader.readLine(prompt: cell.isEmpty ? "[\(cellNumber)]> " : "...> ") {
+            case .endOfInput:
+                return 0
+            case .interrupted:
+                cell = ""
+            case .line(let line):
+                if cell.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
+                if !line.allSatisfy(\.isWhitespace) { reader.addToHistory(line) }
+                cell += cell.isEmpty ? line : "\n" + line
+                if session.needsMoreInput(cell) { continue }
+                execute(cell)
+                cell = ""
+            }
+        }
+    }
+
+    private func execute(_ source: String) {
+        defer { cellNumber += 1 }
+        let run = {
+            do {
+                try self.session.run(source, file: "<cell \(self.cellNumber)>")
+            } catch {
+                self.output.flush()
+                self.errors.write("\(error)\n")
+                self.errors.flush()
+            }
+        }
+        // A Ctrl-C while the cell runs stops it; the session and its variables stay.
+        if let interrupts { _ = interrupts.guarding(cancel: { [session] in session.cancel() }, run) } else { run() }
+    }
+}

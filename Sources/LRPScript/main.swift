@@ -1,2 +1,0 @@
-import LRPKit
-print("lrps")

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+@testable import LRPScript
+
+/// The `lrps` executable run as a child process: modes, exit status, error format, output order.
+final class CommandLineTests: XCTestCase {
+    func testStatementsSucceedWithStatusZero() throws {
+        let result = try runLRPS(["-e", "x = 1\nprint x + 1"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "2\n")
+        XCTAssertEqual(result.standardError, "")
+    }
+
+    func testScriptErrorHasStatusOneAndLocatedMessage() throws {
+        let result = try runLRPS(["-e", "print nosuchname"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.standardOutput, "")
+        let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertGreaterThanOrEqual(lines.count, 3, result.standardError)
+        guard lines.count >= 3 else { return }
+        XCTAssertTrue(lines[0].hasPrefix("<expr>:1:7: error: "), String(lines[0]))
+        XCTAssertTrue(lines[0].contains("nosuchname"), String(lines[0]))
+        XCTAssertEqual(lines[1], "    print nosuchname")
+        XCTAssertEqual(lines[2], "          ^")  // under column 7, the start of the unknown name
+    }
+
+    func testOutputBeforeAnErrorIsKeptAndTheRestIsNotRun() throws {
+        let result = try runLRPS(["-e", "print 1\nprint nosuchname\nprint 3"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.standardOutput, "1\n")
+        XCTAssertTrue(result.standardError.hasPrefix("<expr>:2:7: error: "), result.standardError)
+    }
+
+    func testBufferedOutputIsFlushedBeforeTheError() throws {
+        let result = try runLRPS(["-e", "print 1\nprint 2\nprint nosuchname"], mergingErrorsIntoOutput: true)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardOutput.hasPrefix("1\n2\n<expr>:3:7: error: "), result.standardOutput)
+    }
+
+    func testScriptFileGetsItsPathInErrors() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-script-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let good = directory.appendingPathComponent("good.lrps")
+        try "a = 20\nb = 22\nprint a + b\n".write(to: good, atomically: true, encoding: .utf8)
+        let bad = directory.appendingPathComponent("bad.lrps")
+        try "a = 1\n\nprint a + missing\n".write(to: bad, atomically: true, encoding: .utf8)
+
+        let goodResult = try runLRPS([good.path, "extra", "--arguments-for-the-script"])
+        XCTAssertEqual(goodResult.status, 0, goodResult.standardError)
+        XCTAssertEqual(goodResult.standardOutput, "42\n")
+
+        let badResult = try runLRPS([bad.path])
+        XCTAssertEqual(badResult.status, 1)
+        XCTAssertTrue(badResult.standardError.hasPrefix("\(bad.path):3:11: error: "), badResult.standardError)
+        XCTAssertTrue(badResult.standardError.contains("\n    print a + missing\n              ^"), badResult.standardError)
+    }
+
+    func testMissingScriptFileIsUsageError() throws {
+        let result = try runLRPS(["/nonexistent/script.lrps"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("/nonexistent/script.lrps"), result.standardError)
+        XCTAssertEqual(result.standardOutput, "")
+    }
+
+    func testUnknownOptionIsUsageError() throws {
+        let result = try runLRPS(["--no-such-option"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("--no-such-option"), result.standardError)
+    }
+
+    func testStandardInputIsReadAsAScript() throws {
+        let result = try runLRPS([], input: "n = 5\nprint n + 1\n")
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "6\n")
+
+        let failing = try runLRPS([], input: "print 1\nprint undefined_thing\n")
+        XCTAssertEqual(failing.status, 1)
+        XCTAssertEqual(failing.standardOutput, "1\n")
+        XCTAssertTrue(failing.standardError.hasPrefix("<stdin>:2:7: error: "), failing.standardError)
+    }
+
+    func testVersionAndHelp() throws {
+        let version = try runLRPS(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.standardOutput, lrpsVersion + "\n")
+        XCTAssertFalse(lrpsVersion.isEmpty)
+
+        let help = try runLRPS(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.standardOutput.contains("USAGE: lrps"), help.standardOutput)
+        XCTAssertTrue(help.standardOutput.contains("-e <statements>"), help.standardOutput)
+    }
+}
