@@ -70,3 +70,31 @@ put("FuzzWeights", "kernel", b"c1-2x2x1x3\0" + savetxt(k.reshape(-1)) + b"\0" + 
 put("FuzzWeights", "comments", b"l2\0# header\n1 2\n3 4\n\0 0.5 -0.25\n")
 
 print("seeds written under", os.path.join(here, "corpus"))
+
+# A tiny world for the script fuzzer (its working folder): the paths the golden scripts use, with
+# 16 random digits and small networks of the tutorial's architectures, so seeds get past `load`.
+world = os.path.join(here, "script-world")
+shutil.rmtree(world, ignore_errors=True)
+os.makedirs(os.path.join(world, "data", "mnist"))
+digits = rng.randint(0, 256, size=(16, 28, 28))
+with open(os.path.join(world, "data", "mnist", "t10k-images-idx3-ubyte.gz"), "wb") as f:
+    f.write(gz(idx(digits)))
+with open(os.path.join(world, "data", "mnist", "t10k-labels-idx1-ubyte.gz"), "wb") as f:
+    f.write(gz(idx(rng.randint(0, 10, size=16))))
+
+
+def layer(folder, name, weight, bias):
+    os.makedirs(folder, exist_ok=True)
+    np.savetxt(os.path.join(folder, name + "-W.txt"), weight, fmt="%.4f")
+    np.savetxt(os.path.join(folder, name + "-B.txt"), bias, fmt="%.4f")
+
+
+mlp = os.path.join(world, "models", "tutorial", "mlp")
+layer(mlp, "l1", rng.randn(784, 6) * 0.05, rng.randn(6) * 0.1)
+layer(mlp, "l2", rng.randn(6, 6) * 0.3, rng.randn(6) * 0.1)
+layer(mlp, "l3", rng.randn(6, 10) * 0.3, rng.randn(10) * 0.1)
+cnn = os.path.join(world, "models", "tutorial", "cnn")
+for name, shape in [("c1-5x5x1x2", (5, 5, 1, 2)), ("c2-5x5x2x3", (5, 5, 2, 3)),
+                    ("c3-4x4x3x4", (4, 4, 3, 4)), ("c4-1x1x4x10", (1, 1, 4, 10))]:
+    layer(cnn, name, (rng.randn(*shape) * 0.2).reshape(-1), rng.randn(shape[3]) * -0.1)
+print("script world written under", world)
