@@ -74,7 +74,10 @@ final class MalformedScriptTests: XCTestCase {
         for script in ["x = " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
                        "x = 1" + String(repeating: "+1", count: 20_000),
                        "x = " + String(repeating: "-", count: 100_000) + "1"] {
-            let result = try runLRPS(["-e", script])
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("deep-\(UUID().uuidString).lrps")
+            try Data(script.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let result = try runLRPS([file.path])  // a file: -e would exceed the argument size limit
             XCTAssertEqual(result.status, 1, String(result.standardError.prefix(300)))
         }
     }
