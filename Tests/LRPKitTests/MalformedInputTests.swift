@@ -67,9 +67,9 @@ final class MalformedInputTests: XCTestCase {
         var unlisted: [String] = []
         while let relative = enumerator.nextObject() as? String {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: "\(Self.corpus)/\(relative)", isDirectory: &isFolder)
             let name = (relative as NSString).lastPathComponent
-            guard !isFolder.boolValue, relative.contains("/"), name != ".keep" else { continue }
+            guard FileManager.default.fileExists(atPath: "\(Self.corpus)/\(relative)", isDirectory: &isFolder),
+                  !isFolder.boolValue, relative.contains("/"), name != ".keep" else { continue }
             let covered = listed.contains { relative == $0 || relative.hasPrefix($0 + "/") || relative.hasPrefix($0 + "-") }
             if !covered { unlisted.append(relative) }
         }
