@@ -30,6 +30,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Benchmark driver for scripts/bench/run.sh (issue 4).
+        .executableTarget(name: "LRPBench", dependencies: ["LRPKit"]),
+
         .testTarget(name: "LRPKitTests", dependencies: ["LRPKit"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "LRPKit"], exclude: ["Golden"]),

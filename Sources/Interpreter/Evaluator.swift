@@ -29,16 +29,32 @@ final class Evaluator {
                     sourceLine: position.line - 1 < lines.count ? lines[position.line - 1] : "")
     }
 
+    func define(_ name: String, _ value: Value) { variables[name] = value }
+
     // MARK: Statements
 
     func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {
         self.file = file
         self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         cancellation.reset()
-        for (statement, position) in statements {
+        let sources = StatementSource.locate(statements.map(\.1), in: lines, file: file)
+        for ((statement, position), origin) in zip(statements, sources) {
             if cancellation.isRequested { throw error("interrupted", at: position) }
-            try execute(statement)
+            host.willRun(origin)
+            let start = ContinuousClock.now
+            do {
+                try execute(statement)
+            } catch {
+                host.didRun(origin, seconds: Self.seconds(since: start), error: error)
+                throw error
+            }
+            host.didRun(origin, seconds: Self.seconds(since: start), error: nil)
         }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
     }
 
     private func execute(_ statement: Statement) throws(ScriptError) {
@@ -118,7 +134,9 @@ final class Evaluator {
         if let value = variables[name] { return value }
         if let builtin = Builtins.table[name] {
             if builtin.bareCall { return try call(name, [], at: position) }
-            throw error("\(name) needs arguments: \(builtin.usage)", at: position)
+            // Usually a command written inside another command's arguments (`show relprop mlp R`),
+            // where it can't take arguments of its own.
+            throw error("\(name) needs arguments: \(builtin.usage); inside another command's arguments, put it in parentheses: (\(name) ...)", at: position)
         }
         if name == "_" { throw error("'_' holds the last unassigned value; there is none yet", at: position) }
         let candidates = Array(variables.keys) + Builtins.names
@@ -369,5 +387,38 @@ extension Value {
     var isNumber: Bool {
         if case .number = self { return true }
         return false
+    }
+}
+
+extension StatementSource {
+    /// The text and surroundings of statements starting at `starts` (in source order): each one
+    /// runs up to where the next begins, less the comment and blank lines and the `;` before it.
+    static func locate(_ starts: [Position], in lines: [String], file: String) -> [StatementSource] {
+        func line(_ number: Int) -> [Character] { number >= 1 && number <= lines.count ? Array(lines[number - 1]) : [] }
+        func isCode(_ text: some StringProtocol) -> Bool {
+            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
+        }
+        var sources: [StatementSource] = []
+        var previousEnd = 0
+        for (k, start) in starts.enumerated() {
+            let end = k + 1 < starts.count ? starts[k + 1] : Position(line: lines.count, column: Int.max)
+            var parts: [String] = []
+            for number in start.line...max(start.line, end.line) {
+                var characters = line(number)
+                if number == end.line { characters = Array(characters.prefix(max(0, end.column - 1))) }
+                if number == start.line { characters = Array(characters.dropFirst(start.column - 1)) }
+                parts.append(String(characters))
+            }
+            while parts.count > 1, !isCode(parts[parts.count - 1]) { parts.removeLast() }
+            var text = parts.joined(separator: "\n")
+            while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
+            let lastLine = start.line + parts.count - 1
+            let before = previousEnd < start.line - 1 ? Array(lines[previousEnd..<(start.line - 1)]) : []
+            sources.append(StatementSource(file: file, lines: start.line...lastLine, text: text,
+                                           linesBefore: before, index: k))
+            previousEnd = lastLine
+        }
+        return sources
     }
 }

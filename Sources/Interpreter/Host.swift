@@ -12,11 +12,42 @@ public protocol Host: AnyObject {
     func progress(_ task: String, completed: Int, total: Int)
     /// A picture `save` wrote to `path` (as the user wrote it); a notebook embeds it.
     func saved(_ image: Image, path: String, caption: String)
+    /// `load` is about to read `path` (absolute; a file or a folder); a notebook lists checksums.
+    func loading(_ path: String)
+    /// A statement is about to run. Hosts that record a run (notebooks) group output by statement.
+    func willRun(_ statement: StatementSource)
+    /// The statement `willRun` announced has finished after `seconds`, with `error` if it failed.
+    func didRun(_ statement: StatementSource, seconds: Double, error: ScriptError?)
 }
 
 extension Host {
     public func progress(_ task: String, completed: Int, total: Int) {}
     public func saved(_ image: Image, path: String, caption: String) {}
+    public func loading(_ path: String) {}
+    public func willRun(_ statement: StatementSource) {}
+    public func didRun(_ statement: StatementSource, seconds: Double, error: ScriptError?) {}
+}
+
+/// Where a statement of a script comes from, for hosts that lay a run out as a document.
+public struct StatementSource: Equatable, Sendable {
+    public var file: String
+    /// The first and last line (1-based) the statement spans.
+    public var lines: ClosedRange<Int>
+    /// The statement as written, from its first token to its end (a trailing comment included).
+    public var text: String
+    /// The lines between the previous statement of the same `run` (or the start of the source)
+    /// and this one, as written: comment blocks and blank lines. Empty after a `;` on the same line.
+    public var linesBefore: [String]
+    /// The statement's place in its `Session.run` call, from 0.
+    public var index: Int
+
+    public init(file: String, lines: ClosedRange<Int>, text: String, linesBefore: [String], index: Int) {
+        self.file = file
+        self.lines = lines
+        self.text = text
+        self.linesBefore = linesBefore
+        self.index = index
+    }
 }
 
 /// A host that collects everything it is given; for tests and non-interactive embedding.

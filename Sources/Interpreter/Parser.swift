@@ -19,6 +19,11 @@ struct Parser {
     private var index = 0
     private let lexer: Lexer
     private let commands: Set<String>
+    /// Nesting depth of the expression being parsed. Parser and evaluator recurse on nesting, so
+    /// a bound keeps a pathological script ("((((...") an error instead of a stack overflow.
+    /// Each operator of a chain like `1+1+1` counts as a level too: the evaluator recurses on it.
+    private var depth = 0
+    static let maximumDepth = 256
 
     /// `commands` are the names that may be called with command syntax.
     init(source: String, file: String, commands: Set<String>) throws(ScriptError) {
@@ -89,7 +94,17 @@ struct Parser {
     // MARK: Expressions
 
     mutating func expression(_ context: Context) throws(ScriptError) -> Expr {
-        try comparison(context)
+        try nested { (p: inout Parser) throws(ScriptError) in try p.comparison(context) }
+    }
+
+    /// Runs `body` one nesting level deeper, refusing to go past `maximumDepth`.
+    private mutating func nested(_ body: (inout Parser) throws(ScriptError) -> Expr) throws(ScriptError) -> Expr {
+        guard depth < Parser.maximumDepth else {
+            throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: current)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        return try body(&self)
     }
 
     /// In a command argument, `-` or `+` with a space before and none after starts the next argument.
@@ -102,7 +117,13 @@ struct Parser {
                                       _ operand: (inout Parser, Context) throws(ScriptError) -> Expr)
     throws(ScriptError) -> Expr {
         var left = try operand(&self, context)
+        let outerDepth = depth
+        defer { depth = outerDepth }
         while case .symbol(let s) = current.kind, symbols.contains(s), !endsArgument(context) {
+            guard depth < Parser.maximumDepth else {
+                throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: current)
+            }
+            depth += 1
             let opToken = advance()
             let right = try operand(&self, context)
             left = .binary(op: s, left, right, position(opToken))
@@ -125,7 +146,7 @@ struct Parser {
     private mutating func unary(_ context: Context) throws(ScriptError) -> Expr {
         if current.isSymbol("-") || current.isSymbol("+") {
             let opToken = advance()
-            let operand = try unary(context)
+            let operand = try nested { (p: inout Parser) throws(ScriptError) in try p.unary(context) }
             if opToken.isSymbol("+") { return operand }
             // Fold `-3` into a literal so `pad x -1` and `[-1, 1]` read as numbers.
             if case .number(let v, _) = operand { return .number(-v, position(opToken)) }
@@ -139,7 +160,7 @@ struct Parser {
         guard current.isSymbol("^") else { return base }
         let opToken = advance()
         // Right-associative; the exponent may carry its own sign: `x ^ -1`.
-        let exponent = try unary(context)
+        let exponent = try nested { (p: inout Parser) throws(ScriptError) in try p.unary(context) }
         return .binary(op: "^", base, exponent, position(opToken))
     }
 

@@ -18,6 +18,11 @@ public final class Session {
         try evaluator.run(statements, source: source, file: file)
     }
 
+    /// Sets a variable to a list of strings (how `lrps FILE ARGS...` hands a script its `args`).
+    public func define(_ name: String, strings: [String]) {
+        evaluator.define(name, .list(strings.map { .string($0) }))
+    }
+
     /// Asks the running statement to stop (safe from any thread, e.g. a Ctrl-C handler). Work over
     /// a data set stops at its next slice; the statement fails with "interrupted" and the session's
     /// variables keep their values from before it.

@@ -3,8 +3,7 @@ import Foundation
 /// Ctrl-C while a statement runs: the first asks the session to stop (it does so at its next
 /// check, leaving files and variables intact); a second one exits at once with status 130.
 ///
-/// The SIGINT handler only writes a byte to a pipe (all it may safely do); a watcher thread turns
-/// that into `cancel()`.
+/// SIGINT becomes a byte on a pipe (`routingInterrupts`); a watcher thread turns it into `cancel()`.
 final class InterruptWatcher: @unchecked Sendable {
     private let pipeEnds: (read: Int32, write: Int32)
     private let lock = NSLock()
@@ -22,19 +21,7 @@ final class InterruptWatcher: @unchecked Sendable {
     /// Runs `body` with Ctrl-C routed to `cancel`; returns its result and whether Ctrl-C came.
     func guarding<T>(cancel: @escaping () -> Void, _ body: () -> T) -> (T, interrupted: Bool) {
         lock.lock(); self.cancel = cancel; interrupts = 0; lock.unlock()
-        watcherPipe = pipeEnds.write
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            let savedErrno = errno
-            var byte: UInt8 = 3
-            _ = write(watcherPipe, &byte, 1)
-            errno = savedErrno
-        }
-        sigemptyset(&action.sa_mask)
-        var previous = sigaction()
-        sigaction(SIGINT, &action, &previous)
-        let result = body()
-        sigaction(SIGINT, &previous, nil)
+        let result = routingInterrupts(to: pipeEnds.write, body)
         lock.lock(); self.cancel = nil; let interrupted = interrupts > 0; lock.unlock()
         return (result, interrupted)
     }
@@ -57,6 +44,3 @@ final class InterruptWatcher: @unchecked Sendable {
         }
     }
 }
-
-/// The write end of the watcher's pipe, for the SIGINT handler (a C function pointer).
-nonisolated(unsafe) private var watcherPipe: Int32 = -1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Interpreter
+import LRPKit
 
 /// `lrps`: runs a script file, `-e` text, or standard input; with a terminal on standard input and
 /// nothing to run, starts the REPL. Exit status 0 success, 1 script error, 2 bad usage.
@@ -20,16 +21,57 @@ struct LRPS: ParsableCommand {
                                                         valueName: "statements"))
     var statements: String?
 
+    @Option(help: ArgumentHelp("""
+        Also write the run as a notebook: OUT.html (one self-contained page) or OUT.md (figures \
+        in OUT_files/ beside it); rewritten after each statement. May be given more than once.
+        """, valueName: "out.html|out.md"))
+    var notebook: [String] = []
+
+    @Option(name: .customLong("memory-limit"), help: ArgumentHelp("""
+        The largest tensor a statement may create, e.g. 512M or 8G (default 4G, or \
+        $LRPS_MEMORY_LIMIT). A statement asking for more fails with a message instead of \
+        exhausting the machine.
+        """, valueName: "size"))
+    var memoryLimit: String?
+
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
 
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script.")
     var arguments: [String] = []
 
-    /// The arguments meant for the script. `Session` has no way to receive them yet, so they
-    /// are only collected.
+    /// `--notebook` paths, including those written after the script (`lrps run.lrps --notebook
+    /// out.html`): the script's arguments are captured as they come, so lrps takes its own
+    /// option back from them, up to a `--`.
+    var notebookPaths: [String] {
+        var paths = notebook
+        var rest = arguments[...]
+        while let argument = rest.first, argument != "--" {
+            rest = rest.dropFirst()
+            if argument == "--notebook", let path = rest.first {
+                paths.append(path)
+                rest = rest.dropFirst()
+            } else if argument.hasPrefix("--notebook=") {
+                paths.append(String(argument.dropFirst("--notebook=".count)))
+            }
+        }
+        return paths
+    }
+
+    /// The arguments meant for the script (the script sees them as the list `args`): everything
+    /// after the script name but lrps's own `--notebook` options; after a `--`, everything.
     var scriptArguments: [String] {
-        statements != nil ? (script.map { [$0] } ?? []) + arguments : arguments
+        let all = statements != nil ? (script.map { [$0] } ?? []) + arguments : arguments
+        var kept: [String] = []
+        var rest = all[...]
+        while let argument = rest.first {
+            rest = rest.dropFirst()
+            if argument == "--" { kept += rest; break }
+            if argument == "--notebook" { rest = rest.dropFirst(); continue }
+            if argument.hasPrefix("--notebook=") { continue }
+            kept.append(argument)
+        }
+        return kept
     }
 
     static func main() {
@@ -64,24 +106,61 @@ struct LRPS: ParsableCommand {
         let output = OutputSink(fileDescriptor: 1)
         let errors = OutputSink(fileDescriptor: 2)
         defer { output.flush(); errors.flush() }
-        let host = TerminalHost(output: output, environment: ProcessInfo.processInfo.environment)
-        let session = Session(host: host)
+        if let limit = memoryLimit ?? ProcessInfo.processInfo.environment["LRPS_MEMORY_LIMIT"] {
+            guard let bytes = parseByteSize(limit), bytes >= 4 else {
+                errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
+                return 2
+            }
+            Tensor.maximumElementCount = bytes / MemoryLayout<Float>.size
+        }
+        let terminal = TerminalHost(output: output, progressOutput: errors,
+                                    environment: ProcessInfo.processInfo.environment)
+        terminal.pngEncoder = { try? PNGFile.encode($0, path: "image") }
+        let notebookFiles: [NotebookFile]
+        do {
+            notebookFiles = try notebookPaths.map { (path) throws(NotebookFileProblem) in try NotebookFile(path: path) }
+        } catch {
+            errors.write("lrps: \(error)\n")
+            return 2
+        }
+        let interactive = statements == nil && script == nil && isatty(0) == 1
+        // Recording costs a PNG encoding per figure: only for a notebook or the REPL's `notebook save`.
+        let recorder = notebookFiles.isEmpty && !interactive ? nil
+            : NotebookRecorder(forwardingTo: terminal, title: script ?? (statements != nil ? "<expr>"
+                               : interactive ? "interactive session" : "<stdin>"))
+        let writer = recorder.map { NotebookWriter(files: notebookFiles, recorder: $0) }
+        recorder?.onChange = { writer?.write() }
+        let session = Session(host: recorder ?? terminal)
+        session.define("args", strings: scriptArguments)
         let watcher = InterruptWatcher()
+
+        /// Writes the notebook files a last time; a problem writing them fails a run that succeeded.
+        func finishNotebook(_ status: Int32) -> Int32 {
+            guard let writer, !writer.files.isEmpty else { return status }
+            writer.write()
+            guard let problem = writer.problem else { return status }
+            output.flush()
+            errors.write("lrps: \(problem)\n")
+            return status == 0 ? 1 : status
+        }
 
         func runScript(_ source: String, file: String) -> Int32 {
             let run = { () -> Int32 in
-                do {
+                do throws(ScriptError) {
                     try session.run(source, file: file)
+                    recorder?.finish(error: nil, source: source)
                     return 0
                 } catch {
+                    recorder?.finish(error: error)
                     output.flush()
                     errors.write("\(error)\n")
                     return 1
                 }
             }
-            guard let watcher else { return run() }
+            guard let watcher else { return finishNotebook(run()) }
             let (status, interrupted) = watcher.guarding(cancel: { session.cancel() }, run)
-            return interrupted ? 130 : status  // a script stopped by Ctrl-C exits as shells expect
+            // A script stopped by Ctrl-C exits as shells expect, after writing what it has.
+            return finishNotebook(interrupted ? 130 : status)
         }
 
         if let statements {
@@ -95,8 +174,10 @@ struct LRPS: ParsableCommand {
                 return 2
             }
         }
-        if isatty(0) == 1 {
-            return interact(session: session, output: output, errors: errors)
+        if interactive {
+            let status = interact(session: session, output: output, errors: errors, notebook: recorder)
+            recorder?.finish(error: nil)
+            return finishNotebook(status)
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         guard let source = String(data: input, encoding: .utf8) else {
@@ -106,7 +187,8 @@ struct LRPS: ParsableCommand {
         return runScript(source, file: "<stdin>")
     }
 
-    private func interact(session: Session, output: OutputSink, errors: OutputSink) -> Int32 {
+    private func interact(session: Session, output: OutputSink, errors: OutputSink,
+                          notebook: NotebookRecorder?) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let historyPath = environment["LRPS_HISTFILE"]
             ?? environment["HOME"].map { ($0 as NSString).appendingPathComponent(".lrps_history") }
@@ -115,8 +197,20 @@ struct LRPS: ParsableCommand {
             return 2
         }
         return REPL(session: session, reader: editor, output: output, errors: errors,
-                    interrupts: InterruptWatcher()).run()
+                    interrupts: InterruptWatcher(), notebook: notebook).run()
     }
+}
+
+/// "4G", "512M", "100K", "1000" (bytes; binary multiples) -> bytes; nil when malformed.
+func parseByteSize(_ text: String) -> Int? {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+    var digits = text.uppercased()
+    if digits.hasSuffix("B") { digits.removeLast() }
+    var scale = 1
+    if let last = digits.last, let unit = units[last] { scale = unit; digits.removeLast() }
+    guard let value = Double(digits), value.isFinite, value > 0 else { return nil }
+    let bytes = value * Double(scale)
+    return bytes < Double(Int.max) ? Int(bytes) : nil
 }
 
 struct ScriptReadProblem: Error {

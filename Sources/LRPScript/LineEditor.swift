@@ -55,7 +55,6 @@ final class LineEditor: LineReader {
             _ = fcntl(descriptor, F_SETFL, O_NONBLOCK)
         }
         interruptPipe = (descriptors[0], descriptors[1])
-        interruptSignalPipe = descriptors[1]
         self.input = input
         self.output = output
         self.errors = errors
@@ -82,7 +81,6 @@ final class LineEditor: LineReader {
         el_end(editLine)
         history_end(history)
         free(currentPrompt)
-        interruptSignalPipe = -1
         close(interruptPipe.read)
         close(interruptPipe.write)
         fclose(input)
@@ -95,17 +93,10 @@ final class LineEditor: LineReader {
         currentPrompt = strdup(prompt)
 
         drain(interruptPipe.read)  // a stale interrupt must not cancel this line
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            let savedErrno = errno
-            var byte: UInt8 = 3
-            _ = write(interruptSignalPipe, &byte, 1)
-            errno = savedErrno
-        }
-        sigemptyset(&action.sa_mask)
-        var previousAction = sigaction()
-        sigaction(SIGINT, &action, &previousAction)
-        defer { sigaction(SIGINT, &previousAction, nil) }
+        return routingInterrupts(to: interruptPipe.write) { readRoutedLine() }
+    }
+
+    private func readRoutedLine() -> LineInput {
         // Raw mode before the prompt appears, so keys typed ahead aren't echoed or eaten by the
         // terminal's line discipline (a cooked-mode Ctrl-D would vanish).
         lrps_el_prepare_terminal(editLine, 1)
@@ -167,9 +158,6 @@ private func lineEditorComplete(_ editLine: OpaquePointer?, _ key: Int32) -> UIn
     lineEditor(editLine)?.completeAtCursor() ?? UInt8(CC_ERROR)
 }
 
-/// The write end of the active line editor's interrupt pipe, for the SIGINT handler (a C
-/// function pointer, so it can't capture anything).
-nonisolated(unsafe) private var interruptSignalPipe: Int32 = -1
 
 private func drain(_ descriptor: Int32) {
     var buffer = [UInt8](repeating: 0, count: 64)

@@ -11,10 +11,13 @@ final class REPL {
     private(set) var cellNumber = 1
     /// Routes Ctrl-C during a cell to `session.cancel()`; nil in tests with a scripted reader.
     private let interrupts: InterruptWatcher?
+    /// Records the session for `notebook save FILE`; nil when the session isn't recorded.
+    private let notebook: NotebookRecorder?
 
     init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink,
-         interrupts: InterruptWatcher? = nil) {
+         interrupts: InterruptWatcher? = nil, notebook: NotebookRecorder? = nil) {
         self.session = session
+        self.notebook = notebook
         self.interrupts = interrupts
         self.reader = reader
         self.output = output
@@ -35,6 +38,11 @@ final class REPL {
                 if cell.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
                 if !line.allSatisfy(\.isWhitespace) { reader.addToHistory(line) }
                 cell += cell.isEmpty ? line : "\n" + line
+                if cell == line, let command = NotebookCommand.parse(line) {
+                    saveNotebook(command)
+                    cell = ""
+                    continue
+                }
                 if session.needsMoreInput(cell) { continue }
                 execute(cell)
                 cell = ""
@@ -45,9 +53,10 @@ final class REPL {
     private func execute(_ source: String) {
         defer { cellNumber += 1 }
         let run = {
-            do {
+            do throws(ScriptError) {
                 try self.session.run(source, file: "<cell \(self.cellNumber)>")
             } catch {
+                self.notebook?.recordFailure(error)
                 self.output.flush()
                 self.errors.write("\(error)\n")
                 self.errors.flush()
@@ -55,5 +64,20 @@ final class REPL {
         }
         // A Ctrl-C while the cell runs stops it; the session and its variables stay.
         if let interrupts { _ = interrupts.guarding(cancel: { [session] in session.cancel() }, run) } else { run() }
+    }
+
+    /// `notebook save FILE`: the session so far as HTML or Markdown; not a cell of its own.
+    private func saveNotebook(_ command: Result<String, NotebookFileProblem>) {
+        do {
+            guard let notebook else { throw NotebookFileProblem(message: "notebook save: this session is not recorded") }
+            let file = try NotebookFile(path: command.get())
+            let contents = notebook.liveNotebook
+            try file.write(contents)
+            output.write("notebook saved to \(file.path) (\(contents.cells.count) cells, \(contents.figures.count) figures)\n")
+        } catch {
+            output.flush()
+            errors.write("\(error)\n")
+            errors.flush()
+        }
     }
 }

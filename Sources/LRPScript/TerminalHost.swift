@@ -9,25 +9,64 @@ import LRPKit
 /// The interpreter's host for `lrps`: text goes to standard output; images are drawn in the
 /// terminal (inline-image protocol when the terminal has one and a PNG encoder is available,
 /// 24-bit half-blocks otherwise), or summarised as `[image] caption` when output is not a terminal.
+/// Work over a data set draws a progress bar on `progressOutput` (standard error, only when it
+/// is a terminal), redrawn in place with `\r` and cleared when the work is done.
 final class TerminalHost: Host {
     private let output: OutputSink
+    private let progressOutput: OutputSink?
     private let environment: [String: String]
     private let columns: () -> Int
-    /// Encodes an image as PNG; nil until LRPKit's encoder is wired in (then inline protocols work).
+    /// Encodes an image as PNG, for the inline-image protocols.
     var pngEncoder: ((Image) -> [UInt8]?)?
+    /// The task the bar shows and when it started (the rate and time left are measured from then).
+    private var progressTask: (name: String, total: Int, started: ContinuousClock.Instant)?
+    private var barIsShown = false
 
-    init(output: OutputSink, environment: [String: String],
+    init(output: OutputSink, progressOutput: OutputSink? = nil, environment: [String: String],
          columns: @escaping () -> Int = { terminalColumns(fileDescriptor: 1) }) {
         self.output = output
+        self.progressOutput = progressOutput.flatMap { $0.isTerminal ? $0 : nil }
         self.environment = environment
         self.columns = columns
     }
 
     func write(_ text: String) {
+        clearProgress()
         output.write(text)
     }
 
+    func progress(_ task: String, completed: Int, total: Int) {
+        guard let progressOutput else { return }
+        if completed == 0 || progressTask?.name != task || progressTask?.total != total {
+            progressTask = (task, total, ContinuousClock.now)
+        }
+        guard completed < total, let started = progressTask?.started else {
+            clearProgress()
+            progressTask = nil
+            return
+        }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let line = ProgressBar.line(task: task, completed: completed, total: total, elapsed: seconds,
+                                    columns: terminalColumns(fileDescriptor: progressOutput.fileDescriptor))
+        output.flush()
+        progressOutput.write("\r" + line + "\u{1B}[K")
+        barIsShown = true
+    }
+
+    func didRun(_ statement: StatementSource, seconds: Double, error: ScriptError?) {
+        clearProgress()  // work stopped by an error or Ctrl-C leaves no half bar behind
+        progressTask = nil
+    }
+
+    private func clearProgress() {
+        guard barIsShown, let progressOutput else { return }
+        progressOutput.write("\r\u{1B}[K")
+        barIsShown = false
+    }
+
     func show(_ image: Image, caption: String) {
+        clearProgress()
         guard output.isTerminal else {
             output.write("[image] \(caption)\n")
             return

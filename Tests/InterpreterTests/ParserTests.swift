@@ -112,6 +112,25 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(message("false = 1"), "1:1 cannot assign to 'false'")
     }
 
+    /// Nesting and operator chains are bounded (parser and evaluator recurse on them), so a
+    /// pathological line is an error, not a stack overflow; ordinary depths still parse.
+    func testDepthIsBounded() throws {
+        func nestedParens(_ n: Int) -> String { "x = " + String(repeating: "(", count: n) + "1" + String(repeating: ")", count: n) }
+        XCTAssertNoThrow(try parse(nestedParens(250)))
+        XCTAssertNoThrow(try parse("x = 1" + String(repeating: "+1", count: 250)))
+        for source in [nestedParens(100_000), "x = 1" + String(repeating: "+1", count: 100_000),
+                       "x = " + String(repeating: "-", count: 100_000) + "1",
+                       "x = " + String(repeating: "[", count: 100_000), "x = 2" + String(repeating: "^2", count: 100_000)] {
+            XCTAssertThrowsError(try parse(source)) { error in
+                XCTAssertTrue((error as? ScriptError)?.message.contains("nested too deeply") == true, "\(error)")
+            }
+        }
+        let deep = "x = 1" + String(repeating: "+1", count: 250) + "\nprint x"
+        let host = RecordingHost()
+        try Session(host: host).run(deep, file: "deep.lrps")
+        XCTAssertEqual(host.output, "251\n")
+    }
+
     func testNeedsMoreInput() {
         let session = Session(host: RecordingHost())
         XCTAssertTrue(session.needsMoreInput("x = (1 +"))

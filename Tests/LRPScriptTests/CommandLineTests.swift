@@ -56,6 +56,33 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(badResult.standardError.contains("\n    print a + missing\n              ^"), badResult.standardError)
     }
 
+    func testScriptArgumentsArriveAsArgs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-args-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("args.lrps")
+        try "print count(args)\nprint args[1]\nprint number(args[0]) * 2\n".write(to: script, atomically: true, encoding: .utf8)
+        let result = try runLRPS([script.path, "21", "two words", "--notebook", directory.appendingPathComponent("n.md").path, "--", "--notebook"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(result.standardOutput, "3\ntwo words\n42\n")
+        let bad = try runLRPS(["-e", "number(\"x1\")"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.standardError.contains("number: \"x1\" is not a number"), bad.standardError)
+    }
+
+    func testMemoryLimitStopsAStatementWithAMessage() throws {
+        let big = try runLRPS(["--memory-limit", "1M", "-e", "x = zeros(1000, 1000)"])
+        XCTAssertEqual(big.status, 1)
+        XCTAssertTrue(big.standardError.contains("1000x1000") && big.standardError.contains("limit"), big.standardError)
+        let fits = try runLRPS(["-e", "print count(zeros(512, 512))"], environment: ["LRPS_MEMORY_LIMIT": "1M"])
+        XCTAssertEqual(fits.status, 0, fits.standardError)
+        XCTAssertEqual(fits.standardOutput, "262144\n")
+        let absurd = try runLRPS(["-e", "x = zeros(100000, 100000, 100000)"])  // default limit: 4 GiB
+        XCTAssertEqual(absurd.status, 1)
+        XCTAssertTrue(absurd.standardError.contains("limit"), absurd.standardError)
+        XCTAssertEqual(try runLRPS(["--memory-limit", "lots", "-e", "1"]).status, 2)
+    }
+
     func testMissingScriptFileIsUsageError() throws {
         let result = try runLRPS(["/nonexistent/script.lrps"])
         XCTAssertEqual(result.status, 2)

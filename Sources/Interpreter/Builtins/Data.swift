@@ -27,6 +27,7 @@ let dataBuiltins: [Builtin] = [
             throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
         }
         if kind == "dataset" { kind = "mnist" }
+        c.evaluator.host.loading(resolved)
         if c.keyword("split") != nil && kind != "mnist" {
             throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
         }
@@ -142,30 +143,6 @@ private func renamingPaths<T>(_ written: String, _ resolved: String, _ body: () 
 
 /// A network from a folder of tutorial weights or from an LRP Toolbox model file.
 func loadNetwork(_ path: String) throws -> Network {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw LRPError.file(path: path, "no such file or folder")
-    }
-    guard isDirectory.boolValue else { return try ToolboxModel.read(path) }
-    let entries = try FileManager.default.contentsOfDirectory(atPath: path)
-    let prefixes = entries.compactMap { name -> String? in
-        for suffix in ["-W.txt", "-W.txt.gz"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
-        return nil
-    }.sorted()
-    guard !prefixes.isEmpty else { throw LRPError.file(path: path, "holds no tutorial weight files (NAME-W.txt)") }
-    var layers: [any Layer] = []
-    var previousWasConvolution = false
-    for (k, prefix) in prefixes.enumerated() {
-        let (weight, bias) = try TutorialWeights.read(prefix: path + "/" + prefix)
-        let isConvolution = weight.rank == 4
-        if k > 0 {
-            layers.append(ReLU())
-            if previousWasConvolution && isConvolution { layers.append(try SumPooling(size: 2, stride: 2, scale: 0.5)) }
-        }
-        layers.append(isConvolution ? try Convolution(weight: weight, bias: bias) as any Layer
-                                    : try Linear(weight: weight, bias: bias))
-        previousWasConvolution = isConvolution
-    }
-    if previousWasConvolution { layers.append(Flatten()) }
-    return Network(layers)
+    // One loader for the library and the language, so both refuse the same malformed folders.
+    try NetworkLoader.load(path: path).network
 }

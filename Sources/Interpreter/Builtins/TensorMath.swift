@@ -3,6 +3,15 @@ import LRPKit
 
 /// Reductions, shape changes and element-wise functions on tensors.
 let tensorBuiltins: [Builtin] = [
+    Builtin("number", .tensor, usage: "number(TEXT)",
+            "The number written in TEXT, e.g. a script argument: number(args[0]).") { c in
+        try c.expectCount(1...1, usage: "number(TEXT)")
+        let text = try c.string(0, "TEXT")
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            throw c.fail("number: \"\(text)\" is not a number", argument: 0)
+        }
+        return .number(value)
+    },
     Builtin("sum", .tensor, usage: "sum(X, axis=A)", "Sum of all values (a number), or along one axis (a tensor).",
             details: "Negative axes count from the end. axis may be a list to sum over several axes.",
             keywords: ["axis"]) { c in try reduce(&c) { t in .number(Double(t.sum())) } along: { t, a in try t.sum(axis: a) } },

@@ -17,25 +17,60 @@ public enum Batching {
     }
 
     /// Like `map(_:batchSize:_:)` but `body` gets sample ranges, for work spanning several tensors.
+    ///
+    /// Each slice's result is copied into the joined output as soon as it is done and then freed,
+    /// so peak memory is the output plus one slice's working set per thread. The output's trailing
+    /// shape is learnt from a one-sample probe run first.
     public static func map(count: Int, batchSize: Int,
                            _ body: @Sendable (Range<Int>) throws -> Tensor) throws -> Tensor {
         guard batchSize >= 1 else { throw LRPError.invalidArgument("batch size must be at least 1, got \(batchSize)") }
         guard count > 0 else { throw LRPError.invalidArgument("nothing to process: the batch is empty") }
         let slices = stride(from: 0, to: count, by: batchSize).map { $0..<Swift.min($0 + batchSize, count) }
-        let results = ResultBox(count: slices.count)
+        if slices.count == 1 { return try checked(body(slices[0]), for: slices[0], trailing: nil) }
+        let probe = try checked(body(0..<1), for: 0..<1, trailing: nil)
+        let trailing = Array(probe.shape.dropFirst())
+        let perSample = probe.count
+        let total = try Tensor.elementCount(of: [count] + trailing)
         let threads = Swift.min(threadCount, slices.count)
-        // Parallel slices each call BLAS; keep BLAS itself single-threaded meanwhile.
-        let previous = openblas_get_num_threads()
-        if threads > 1 { openblas_set_num_threads(1) }
-        defer { if threads > 1 { openblas_set_num_threads(previous) } }
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
-            for k in stride(from: worker, to: slices.count, by: threads) {
-                if results.failed { return }
-                do { results.set(k, try body(slices[k])) } catch { results.fail(error) }
+        let failure = FirstError()
+        let scalars = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let output = SendablePointer(buffer.baseAddress!)
+            // Parallel slices each call BLAS; keep BLAS itself single-threaded meanwhile.
+            let previous = openblas_get_num_threads()
+            if threads > 1 { openblas_set_num_threads(1) }
+            defer { if threads > 1 { openblas_set_num_threads(previous) } }
+            // Workers take the next slice as they finish (not a fixed share), so a core that
+            // is slowed by other processes does less of the work.
+            let next = SliceCounter()
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let k = next.take(below: slices.count) {
+                    if failure.failed { return }
+                    do {
+                        let slice = slices[k]
+                        let result = try checked(body(slice), for: slice, trailing: trailing)
+                        // Slices are disjoint: no lock needed for the copy.
+                        result.scalars.withUnsafeBufferPointer { src in
+                            (output.pointer + slice.lowerBound * perSample).update(from: src.baseAddress!, count: src.count)
+                        }
+                    } catch { failure.record(error) }
+                }
             }
+            // On failure the values are never read, but the array must still be fully initialised.
+            if failure.failed { buffer.baseAddress!.update(repeating: 0, count: total) }
+            initialized = total
         }
-        if let error = results.error { throw error }
-        return try Tensor.concatenated(results.values.map { $0! })
+        if let error = failure.error { throw error }
+        return Tensor(unchecked: [count] + trailing, scalars: scalars)
+    }
+
+    /// A slice's result must lead with the slice's sample count and, when known, the common trailing shape.
+    private static func checked(_ result: Tensor, for slice: Range<Int>, trailing: [Int]?) throws -> Tensor {
+        guard result.rank >= 1, result.shape[0] == slice.count,
+              trailing.map({ Array(result.shape.dropFirst()) == $0 }) ?? true else {
+            throw LRPError.shapeMismatch(operation: "batch",
+                "a slice of \(slice.count) samples gave a result of shape \(describe(shape: result.shape))\(trailing.map { "; expected \(slice.count) x \(describe(shape: $0))" } ?? "")")
+        }
+        return result
     }
 }
 
@@ -52,13 +87,30 @@ extension Tensor {
     }
 }
 
-/// Collects per-slice results from worker threads.
-private final class ResultBox: @unchecked Sendable {
+/// Hands out slice indices 0, 1, 2, ... to workers.
+private final class SliceCounter: @unchecked Sendable {
     private let lock = NSLockLite()
-    private(set) var values: [Tensor?]
-    private(set) var error: Error?
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    var failed: Bool { lock.withLock { error != nil } }
-    func set(_ index: Int, _ value: Tensor) { lock.withLock { values[index] = value } }
-    func fail(_ error: Error) { lock.withLock { if self.error == nil { self.error = error } } }
+    private var value = 0
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
+/// The first error thrown by any worker.
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLockLite()
+    private var stored: Error?
+    var failed: Bool { lock.withLock { stored != nil } }
+    var error: Error? { lock.withLock { stored } }
+    func record(_ error: Error) { lock.withLock { if stored == nil { stored = error } } }
+}
+
+/// The output buffer, shared by workers that write disjoint ranges of it.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
 }

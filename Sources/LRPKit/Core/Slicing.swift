@@ -70,18 +70,31 @@ extension Tensor {
         }
         let full = widths + Array(repeating: (before: 0, after: 0), count: rank - widths.count)
         let outShape = zip(shape, full).map { $0 + $1.before + $1.after }
-        var out = [Float](repeating: value, count: try Tensor.elementCount(of: outShape))
+        let total = try Tensor.elementCount(of: outShape)
+        guard rank > 0 else { return self }  // a scalar has no axis to pad
+        guard count > 0 else { return Tensor(unchecked: outShape, scalars: [Float](repeating: value, count: total)) }
+        // Trailing unpadded axes form contiguous blocks: the walk stops at the last padded axis and
+        // copies whole runs there (for NHWC spatial padding, one image row at a time).
+        let last = full.lastIndex { $0.before > 0 || $0.after > 0 } ?? 0
+        let block = shape[(last + 1)...].reduce(1, *)
         let inStrides = Tensor.strides(of: shape), outStrides = Tensor.strides(of: outShape)
-        guard count > 0 else { return Tensor(unchecked: outShape, scalars: out) }
-        func walk(_ axis: Int, _ src: Int, _ dst: Int) {
-            let d = dst + full[axis].before * outStrides[axis]
-            if axis == rank - 1 {
-                for j in 0..<shape[axis] { out[d + j] = scalars[src + j] }
-                return
+        let out = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let dst = buffer.baseAddress!
+            dst.initialize(repeating: value, count: total)
+            scalars.withUnsafeBufferPointer { source in
+                let src = source.baseAddress!
+                func walk(_ axis: Int, _ from: Int, _ to: Int) {
+                    let to = to + full[axis].before * outStrides[axis]
+                    if axis == last {
+                        (dst + to).update(from: src + from, count: shape[axis] * block)
+                        return
+                    }
+                    for j in 0..<shape[axis] { walk(axis + 1, from + j * inStrides[axis], to + j * outStrides[axis]) }
+                }
+                walk(0, 0, 0)
             }
-            for j in 0..<shape[axis] { walk(axis + 1, src + j * inStrides[axis], d + j * outStrides[axis]) }
+            initialized = total
         }
-        if rank > 0 { walk(0, 0, 0) }
         return Tensor(unchecked: outShape, scalars: out)
     }
 

@@ -51,7 +51,7 @@ public struct Tensor: Equatable, Sendable {
             }
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= maximumElementCount else {
-                throw LRPError.tooLarge("shape \(describe(shape: shape)) has more elements than the limit of \(maximumElementCount)")
+                throw LRPError.tooLarge("shape \(describe(shape: shape)) is larger than the memory limit of \(byteSize(maximumElementCount * 4)) per tensor")
             }
             count = product
         }
@@ -62,7 +62,8 @@ public struct Tensor: Equatable, Sendable {
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         var target = newShape
         if let inferred = newShape.firstIndex(of: -1) {
-            let known = newShape.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            // Checked product: absurd dimensions must be an error, not an overflow trap.
+            let known = try Tensor.elementCount(of: newShape.enumerated().filter { $0.offset != inferred }.map(\.element))
             guard known > 0, count % known == 0 else {
                 throw LRPError.shapeMismatch(operation: "reshape",
                     "cannot reshape \(describe(shape: shape)) into \(newShape.map { $0 == -1 ? "?" : String($0) }.joined(separator: "x"))")
@@ -87,9 +88,17 @@ public struct Tensor: Equatable, Sendable {
         return strides
     }
 
-    /// Applies `transform` to every element.
+    /// Applies `transform` to every element (a plain pointer loop: `Array.map` does not vectorise).
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        Tensor(unchecked: shape, scalars: scalars.map(transform))
+        let count = scalars.count
+        let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            scalars.withUnsafeBufferPointer { x in
+                let (src, dst) = (x.baseAddress, buffer.baseAddress)
+                for i in 0..<count { dst.unsafelyUnwrapped[i] = transform(src.unsafelyUnwrapped[i]) }
+            }
+            initialized = count
+        }
+        return Tensor(unchecked: shape, scalars: out)
     }
 
     /// The value at a full index (one integer per axis).
@@ -111,6 +120,14 @@ extension Tensor: CustomStringConvertible {
         }
         return "tensor \(describe(shape: shape)) float32 min \(formatScalar(lowest)) max \(formatScalar(highest))"
     }
+}
+
+/// "1 MiB", "4 GiB": a byte count for messages.
+func byteSize(_ bytes: Int) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+    var value = Double(bytes), unit = 0
+    while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+    return unit == 0 ? "\(bytes) bytes" : String(format: value == value.rounded() ? "%.0f %@" : "%.1f %@", value, units[unit])
 }
 
 /// Prints a Float the way numpy does for short summaries: up to 6 significant digits.

@@ -60,7 +60,8 @@ public enum PNGFile {
         return try Image(width: width, height: height, channels: channels, pixels: pixels)
     }
 
-    static func encode(_ source: Image, path: String) throws -> [UInt8] {
+    /// The PNG bytes of `source`, in memory; `path` only names it in error messages.
+    public static func encode(_ source: Image, path: String) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(source.width)

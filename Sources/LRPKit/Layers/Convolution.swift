@@ -41,11 +41,6 @@ public struct Convolution: LinearMap {
         return text
     }
 
-    /// Output spatial size for a padded input of `height x width`.
-    private func outputSize(_ height: Int, _ width: Int) -> (Int, Int) {
-        ((height - kernelHeight) / stride + 1, (width - kernelWidth) / stride + 1)
-    }
-
     private func checkInput(_ shape: [Int]) throws {
         guard shape.count == 4, shape[3] == inputChannels,
               shape[1] + 2 * padding >= kernelHeight, shape[2] + 2 * padding >= kernelWidth else {
@@ -54,63 +49,269 @@ public struct Convolution: LinearMap {
         }
     }
 
+    /// im2col + one product; padding is written straight into the columns (no padded copy), the bias
+    /// seeds the product's output, and a 1x1 stride-1 kernel uses the input itself as the columns.
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         try checkInput(input.shape)
-        let x = padding > 0 ? try input.paddedSpatially(padding, value: padValue) : input
-        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (oh, ow) = outputSize(h, w)
-        let patch = kernelHeight * kernelWidth * c
-        let rows = n * oh * ow
-        var columns = [Float](repeating: 0, count: try Tensor.elementCount(of: [rows, patch]))
-        x.scalars.withUnsafeBufferPointer { src in
-            columns.withUnsafeMutableBufferPointer { dst in
-                let run = kernelWidth * c  // one kernel row of one patch is contiguous in NHWC
-                var row = 0
-                for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
-                    for ky in 0..<kernelHeight {
-                        let from = ((b * h + oy * stride + ky) * w + ox * stride) * c
-                        let to = row * patch + ky * run
-                        (dst.baseAddress! + to).update(from: src.baseAddress! + from, count: run)
-                    }
-                    row += 1
-                } } }
-            }
+        let geometry = ConvolutionGeometry(self, input.shape)
+        let (rows, patch, out) = (geometry.rows, geometry.patch, outputChannels)
+        guard weight.count == patch * out else {
+            throw LRPError.shapeMismatch(operation: description,
+                "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
         }
-        var out = try Tensor(unchecked: [rows, patch], scalars: columns)
-            .matmul(weight.reshaped([patch, outputChannels]))
-        if let bias { out = try out + bias }
-        return try out.reshaped([n, oh, ow, outputChannels])
+        let count = try Tensor.elementCount(of: [rows, out])
+        let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let c = buffer.baseAddress!
+            if let bias, bias.count == out {
+                bias.scalars.withUnsafeBufferPointer { b in
+                    for row in 0..<rows { (c + row * out).update(from: b.baseAddress!, count: out) }
+                }
+            }
+            let accumulate = bias?.count == out
+            weight.scalars.withUnsafeBufferPointer { w in
+                input.scalars.withUnsafeBufferPointer { x in
+                    if geometry.isPointwise {
+                        BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch, accumulate: accumulate)
+                        return
+                    }
+                    if geometry.isPlanar {
+                        geometry.forEachPlanarBlock { images, columns in
+                            geometry.im2colPlanar(x.baseAddress!, images: images, into: columns, padValue: padValue)
+                            BLAS.gemm(columns, w.baseAddress!, c + images.lowerBound * geometry.rowsPerImage * out,
+                                      m: images.count * geometry.rowsPerImage, n: out, k: patch,
+                                      transposeA: true, accumulate: accumulate)
+                        }
+                        return
+                    }
+                    // A few images at a time, so the columns stay in cache between im2col and the product.
+                    let block = geometry.imagesPerBlock
+                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * geometry.rowsPerImage * patch)
+                    defer { columns.deallocate() }
+                    for first in Swift.stride(from: 0, to: geometry.n, by: block) {
+                        let images = first..<Swift.min(first + block, geometry.n)
+                        geometry.im2col(x.baseAddress!, images: images, into: columns, padValue: padValue)
+                        BLAS.gemm(columns, w.baseAddress!, c + first * geometry.rowsPerImage * out,
+                                  m: images.count * geometry.rowsPerImage, n: out, k: patch, accumulate: accumulate)
+                    }
+                }
+            }
+            initialized = count
+        }
+        var output = Tensor(unchecked: [geometry.n, geometry.oh, geometry.ow, out], scalars: result)
+        if let bias, bias.count != out { output = try output + bias }  // unusual bias: broadcast as before
+        return output
     }
 
+    /// One product to columns, then col2im, which drops the padding as it scatters.
     public func applyTransposed(_ gradient: Tensor, weight: Tensor, inputShape: [Int]) throws -> Tensor {
         try checkInput(inputShape)
-        let (n, h, w, c) = (inputShape[0], inputShape[1] + 2 * padding, inputShape[2] + 2 * padding, inputShape[3])
-        let (oh, ow) = outputSize(h, w)
-        guard gradient.shape == [n, oh, ow, outputChannels] else {
+        let geometry = ConvolutionGeometry(self, inputShape)
+        let expected = [geometry.n, geometry.oh, geometry.ow, outputChannels]
+        guard gradient.shape == expected else {
             throw LRPError.shapeMismatch(operation: description,
-                "output gradient or relevance of shape \(describe(shape: gradient.shape)) does not fit input \(describe(shape: inputShape)) (expected \(describe(shape: [n, oh, ow, outputChannels])))")
+                "output gradient or relevance of shape \(describe(shape: gradient.shape)) does not fit input \(describe(shape: inputShape)) (expected \(describe(shape: expected)))")
         }
-        let patch = kernelHeight * kernelWidth * c
-        let columns = try gradient.reshaped([n * oh * ow, outputChannels])
-            .matmul(weight.reshaped([patch, outputChannels]), transposingOther: true)
-        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [n, h, w, c]))
-        columns.scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                let run = kernelWidth * c
-                var row = 0
-                for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
-                    for ky in 0..<kernelHeight {
-                        let to = ((b * h + oy * stride + ky) * w + ox * stride) * c
-                        let from = row * patch + ky * run
-                        for k in 0..<run { dst[to + k] += src[from + k] }
+        let (rows, patch, out) = (geometry.rows, geometry.patch, outputChannels)
+        guard weight.count == patch * out else {
+            throw LRPError.shapeMismatch(operation: description,
+                "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
+        }
+        let count = try Tensor.elementCount(of: inputShape)
+        let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let dst = buffer.baseAddress!
+            gradient.scalars.withUnsafeBufferPointer { g in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    if geometry.isPointwise {
+                        BLAS.gemm(g.baseAddress!, w.baseAddress!, dst, m: rows, n: patch, k: out, transposeB: true)
+                        return
                     }
-                    row += 1
-                } } }
+                    dst.update(repeating: 0, count: count)
+                    if geometry.isPlanar {
+                        geometry.forEachPlanarBlock { images, columns in
+                            BLAS.gemm(w.baseAddress!, g.baseAddress! + images.lowerBound * geometry.rowsPerImage * out, columns,
+                                      m: patch, n: images.count * geometry.rowsPerImage, k: out, transposeB: true)
+                            geometry.col2imPlanar(columns, images: images, into: dst)
+                        }
+                        return
+                    }
+                    let block = geometry.imagesPerBlock
+                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * geometry.rowsPerImage * patch)
+                    defer { columns.deallocate() }
+                    for first in Swift.stride(from: 0, to: geometry.n, by: block) {
+                        let images = first..<Swift.min(first + block, geometry.n)
+                        BLAS.gemm(g.baseAddress! + first * geometry.rowsPerImage * out, w.baseAddress!, columns,
+                                  m: images.count * geometry.rowsPerImage, n: patch, k: out, transposeB: true)
+                        geometry.col2im(columns, images: images, into: dst)
+                    }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(unchecked: inputShape, scalars: result)
+    }
+}
+
+/// The index arithmetic of one convolution over one input shape (unpadded input; padding virtual).
+struct ConvolutionGeometry {
+    let n, h, w, c, kh, kw, stride, padding, oh, ow: Int
+
+    init(_ layer: Convolution, _ shape: [Int]) {
+        (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
+        (kh, kw, stride, padding) = (layer.kernelHeight, layer.kernelWidth, layer.stride, layer.padding)
+        oh = (h + 2 * padding - kh) / stride + 1
+        ow = (w + 2 * padding - kw) / stride + 1
+    }
+
+    var patch: Int { kh * kw * c }
+    var rowsPerImage: Int { oh * ow }
+    var rows: Int { n * oh * ow }
+    /// Images per im2col block: about 256 KB of columns (at least one image), to stay in L2.
+    var imagesPerBlock: Int { Swift.max(1, Swift.min(n, (64 * 1024) / Swift.max(1, rowsPerImage * patch))) }
+    /// A 1x1 kernel at stride 1 without padding: the NHWC input already is the column matrix.
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+
+    /// One input channel (a pixel layer): columns are built transposed, one plane of output
+    /// positions per kernel offset, so im2col and col2im move whole output rows instead of
+    /// kernel rows of a few floats.
+    var isPlanar: Bool { c == 1 && !isPointwise }
+
+    /// Calls `body` with consecutive blocks of images and a scratch buffer for their planar columns.
+    func forEachPlanarBlock(_ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
+        let block = imagesPerBlock
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: block * rowsPerImage * patch)
+        defer { columns.deallocate() }
+        for first in Swift.stride(from: 0, to: n, by: block) {
+            body(first..<Swift.min(first + block, n), columns)
+        }
+    }
+
+    /// The transposed columns of `images` (c = 1): `patch x rows`, row k = kernel offset (ky, kx).
+    func im2colPlanar(_ x: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>, padValue: Float) {
+        let rows = images.count * rowsPerImage
+        for k in 0..<(kh * kw) {
+            let (ky, kx) = (k / kw, k % kw)
+            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            var dst = columns + k * rows
+            for b in images {
+                let image = x + b * h * w
+                for oy in 0..<oh {
+                    let iy = oy * stride - padding + ky
+                    if iy < 0 || iy >= h {
+                        dst.update(repeating: padValue, count: ow)
+                    } else if inside {
+                        copy(image + iy * w + kx - padding, to: dst, count: ow)
+                    } else {
+                        let row = image + iy * w
+                        for ox in 0..<ow {
+                            let ix = ox * stride - padding + kx
+                            dst[ox] = ix >= 0 && ix < w ? row[ix] : padValue
+                        }
+                    }
+                    dst += ow
+                }
             }
         }
-        let full = Tensor(unchecked: [n, h, w, c], scalars: out)
-        guard padding > 0 else { return full }
-        let inner = AxisSelection.range(start: padding, end: -padding, step: 1)
-        return try full.sliced([.all, inner, inner])
     }
+
+    /// The transpose of `im2colPlanar`: adds each plane back onto the input, dropping the padding.
+    func col2imPlanar(_ columns: UnsafePointer<Float>, images: Range<Int>, into x: UnsafeMutablePointer<Float>) {
+        let rows = images.count * rowsPerImage
+        for k in 0..<(kh * kw) {
+            let (ky, kx) = (k / kw, k % kw)
+            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            var src = columns + k * rows
+            for b in images {
+                let image = x + b * h * w
+                for oy in 0..<oh {
+                    let iy = oy * stride - padding + ky
+                    if iy >= 0 && iy < h {
+                        if inside {
+                            add(src, to: image + iy * w + kx - padding, count: ow)
+                        } else {
+                            let row = image + iy * w
+                            for ox in 0..<ow {
+                                let ix = ox * stride - padding + kx
+                                if ix >= 0 && ix < w { row[ix] += src[ox] }
+                            }
+                        }
+                    }
+                    src += ow
+                }
+            }
+        }
+    }
+
+    /// Columns of `images` in (ky, kx, c) order, one row per output position; outside the input reads `padValue`.
+    func im2col(_ x: UnsafePointer<Float>, images: Range<Int>, into columns: UnsafeMutablePointer<Float>, padValue: Float) {
+        let run = kw * c
+        var dst = columns
+        for b in images {
+            let image = x + b * h * w * c
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let x0 = ox * stride - padding
+                    for ky in 0..<kh {
+                        let iy = oy * stride - padding + ky
+                        if iy < 0 || iy >= h {
+                            dst.update(repeating: padValue, count: run)
+                        } else if x0 >= 0 && x0 + kw <= w {
+                            copy(image + (iy * w + x0) * c, to: dst, count: run)
+                        } else {
+                            for kx in 0..<kw {
+                                let ix = x0 + kx
+                                if ix < 0 || ix >= w {
+                                    (dst + kx * c).update(repeating: padValue, count: c)
+                                } else {
+                                    copy(image + (iy * w + ix) * c, to: dst + kx * c, count: c)
+                                }
+                            }
+                        }
+                        dst += run
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds each column row of `images` back onto the input positions it was read from; padding is dropped.
+    func col2im(_ columns: UnsafePointer<Float>, images: Range<Int>, into x: UnsafeMutablePointer<Float>) {
+        let run = kw * c
+        var src = columns
+        for b in images {
+            let image = x + b * h * w * c
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let x0 = ox * stride - padding
+                    for ky in 0..<kh {
+                        let iy = oy * stride - padding + ky
+                        if iy >= 0 && iy < h {
+                            if x0 >= 0 && x0 + kw <= w {
+                                add(src, to: image + (iy * w + x0) * c, count: run)
+                            } else {
+                                for kx in 0..<kw where x0 + kx >= 0 && x0 + kx < w {
+                                    add(src + kx * c, to: image + (iy * w + x0 + kx) * c, count: c)
+                                }
+                            }
+                        }
+                        src += run
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Short runs (a kernel row is often 5 floats) copy faster in a loop than through memmove.
+@inline(__always)
+private func copy(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, count: Int) {
+    if count < 32 {
+        for k in 0..<count { to[k] = from[k] }
+    } else {
+        to.update(from: from, count: count)
+    }
+}
+
+@inline(__always)
+private func add(_ from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>, count: Int) {
+    for k in 0..<count { to[k] += from[k] }
 }

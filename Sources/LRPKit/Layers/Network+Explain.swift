@@ -1,4 +1,5 @@
-/// Whole-data-set operations, run in slices on all cores (see `Batching`).
+/// Whole-data-set operations, run in slices on all cores (see `Batching`). The default slice of 64
+/// samples keeps a slice's activations in cache (measured on the tutorial CNN: 32-64 beat 250).
 extension Network {
     /// Outputs for every sample, computed `batchSize` at a time.
     public func forward(_ inputs: Tensor, batchSize: Int) throws -> Tensor {
@@ -6,7 +7,7 @@ extension Network {
     }
 
     /// The predicted class (argmax of the output) of every sample.
-    public func predictions(_ inputs: Tensor, batchSize: Int = 500) throws -> [Int] {
+    public func predictions(_ inputs: Tensor, batchSize: Int = 64) throws -> [Int] {
         let outputs = try forward(inputs, batchSize: batchSize)
         let classes = try outputs.reshaped([outputs.shape[0], -1]).argmax(axis: 1)
         return classes.scalars.map { Int($0) }
@@ -15,7 +16,7 @@ extension Network {
     /// The tutorial's explanation of every sample: the output masked to the target class
     /// (`Y * T`) propagated down with `rules`. `targets` is one-hot N x classes; nil explains each
     /// sample's predicted class.
-    public func explain(_ inputs: Tensor, targets: Tensor? = nil, rules: RuleSet, batchSize: Int = 250) throws -> Tensor {
+    public func explain(_ inputs: Tensor, targets: Tensor? = nil, rules: RuleSet, batchSize: Int = 64) throws -> Tensor {
         if let targets, targets.rank < 1 || inputs.rank < 1 || targets.shape[0] != inputs.shape[0] {
             throw LRPError.shapeMismatch(operation: "explain",
                 "targets \(describe(shape: targets.shape)) do not match \(describe(shape: inputs.shape)) inputs")
@@ -30,7 +31,7 @@ extension Network {
     }
 
     /// Squared gradient of the target output (the tutorial's sensitivity analysis), per sample.
-    public func sensitivity(_ inputs: Tensor, targets: Tensor, batchSize: Int = 250) throws -> Tensor {
+    public func sensitivity(_ inputs: Tensor, targets: Tensor, batchSize: Int = 64) throws -> Tensor {
         try Batching.map(count: inputs.rank == 0 ? 0 : inputs.shape[0], batchSize: batchSize) { range in
             let x = try inputs.samples(range)
             let activations = try self.activations(x)

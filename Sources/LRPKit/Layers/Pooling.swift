@@ -23,20 +23,28 @@ public struct SumPooling: LinearMap {
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         let grid = try PoolingGrid(input.shape, size: size, stride: stride, layer: description)
         let w = weight.scalars[0]
-        var out = [Float](repeating: 0, count: grid.outputCount)
-        input.scalars.withUnsafeBufferPointer { x in
-            grid.forEachWindow { outIndex, inIndex in out[outIndex] += x[inIndex] }
+        let count = grid.outputCount
+        let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if !grid.isHalving { buffer.initialize(repeating: 0) }
+            input.scalars.withUnsafeBufferPointer { x in
+                grid.sumWindows(x.baseAddress!, into: buffer.baseAddress!, scale: w)
+            }
+            initialized = count
         }
-        return Tensor(unchecked: grid.outputShape, scalars: out.map { $0 * w })
+        return Tensor(unchecked: grid.outputShape, scalars: out)
     }
 
     public func applyTransposed(_ gradient: Tensor, weight: Tensor, inputShape: [Int]) throws -> Tensor {
         let grid = try PoolingGrid(inputShape, size: size, stride: stride, layer: description)
         try grid.check(gradient: gradient)
         let w = weight.scalars[0]
-        var out = [Float](repeating: 0, count: inputShape.reduce(1, *))
-        gradient.scalars.withUnsafeBufferPointer { g in
-            grid.forEachWindow { outIndex, inIndex in out[inIndex] += w * g[outIndex] }
+        let count = inputShape.reduce(1, *)
+        let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if !grid.isHalving || grid.h % 2 != 0 || grid.w % 2 != 0 { buffer.initialize(repeating: 0) }
+            gradient.scalars.withUnsafeBufferPointer { g in
+                grid.spreadWindows(g.baseAddress!, into: buffer.baseAddress!, scale: w)
+            }
+            initialized = count
         }
         return Tensor(unchecked: inputShape, scalars: out)
     }
@@ -154,6 +162,57 @@ struct PoolingGrid {
             for ky in 0..<size { for kx in 0..<size {
                 let i = ((b * h + oy * stride + ky) * w + ox * stride + kx) * c
                 for ch in 0..<c { body(o + ch, i + ch) }
+            } }
+        } } }
+    }
+
+    /// The tutorial's 2x2 windows at stride 2: no overlap, specialised loops.
+    var isHalving: Bool { size == 2 && stride == 2 }
+
+    /// `out[o] = scale * sum of window o` (out zeroed by the caller unless `isHalving`). Sums a window in row-major
+    /// order, as `forEachWindow` visits it, over contiguous channel runs.
+    func sumWindows(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
+        if isHalving {
+            // The common 2x2 / 2 window, same summation order: ((x00 + x01) + x10) + x11.
+            for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+                let o = out + ((b * oh + oy) * ow + ox) * c
+                let i00 = x + ((b * h + oy * 2) * w + ox * 2) * c
+                let i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c
+                for ch in 0..<c { o[ch] = (((i00[ch] + i01[ch]) + i10[ch]) + i11[ch]) * scale }
+            } } }
+            return
+        }
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+            let o = out + ((b * oh + oy) * ow + ox) * c
+            for ky in 0..<size { for kx in 0..<size {
+                let i = x + ((b * h + oy * stride + ky) * w + ox * stride + kx) * c
+                for ch in 0..<c { o[ch] += i[ch] }
+            } }
+            for ch in 0..<c { o[ch] *= scale }
+        } } }
+    }
+
+    /// `out[i] += scale * g[o]` for every input i of window o (out zeroed by the caller, except
+    /// the inputs that `isHalving` windows cover: those are assigned).
+    func spreadWindows(_ g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, scale: Float) {
+        if isHalving {
+            // Non-overlapping windows: each covered input gets exactly one term.
+            for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+                let o = g + ((b * oh + oy) * ow + ox) * c
+                let i00 = out + ((b * h + oy * 2) * w + ox * 2) * c
+                let i01 = i00 + c, i10 = i00 + w * c, i11 = i10 + c
+                for ch in 0..<c {
+                    let v = scale * o[ch]
+                    i00[ch] = v; i01[ch] = v; i10[ch] = v; i11[ch] = v
+                }
+            } } }
+            return
+        }
+        for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow {
+            let o = g + ((b * oh + oy) * ow + ox) * c
+            for ky in 0..<size { for kx in 0..<size {
+                let i = out + ((b * h + oy * stride + ky) * w + ox * stride + kx) * c
+                for ch in 0..<c { i[ch] += scale * o[ch] }
             } }
         } } }
     }

@@ -1,0 +1,206 @@
+// LRPBench: times the issue-4 rows (tutorial nets over all 10,000 MNIST test digits) with LRPKit.
+//
+//     LRPBench ROW [--runs N] [--batch B] [--data DIR] [--dump FILE] [--compare FILE]
+//
+// ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta; cnn-layers prints
+// a per-layer CPU profile instead.
+// Prints one line `ROW median_s min_s cpu_median_s maxrss_MB [check]`. Loading (weights, MNIST) is
+// not timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
+// file and reports max|a-b| / max|b| (the issue's 1e-5 check against the unoptimised path).
+import Foundation
+import Glibc
+import LRPKit
+
+struct Options {
+    var row = ""
+    var runs = 5
+    var batch = 64
+    var data = "/work/shared/data"
+    var dump: String?
+    var compare: String?
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var args = CommandLine.arguments.dropFirst()
+    while let arg = args.popFirst() {
+        switch arg {
+        case "--runs": options.runs = Int(args.popFirst() ?? "") ?? 5
+        case "--batch": options.batch = Int(args.popFirst() ?? "") ?? 250
+        case "--data": options.data = args.popFirst() ?? options.data
+        case "--dump": options.dump = args.popFirst()
+        case "--compare": options.compare = args.popFirst()
+        default: options.row = arg
+        }
+    }
+    return options
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
+    exit(2)
+}
+
+/// Whitespace-separated decimal text as written by numpy.savetxt (benchmark-only parser).
+func loadText(_ path: String, shape: [Int]) throws -> Tensor {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var values: [Float] = []
+    values.reserveCapacity(shape.reduce(1, *))
+    for token in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
+        guard let v = Float(token) else { fail("bad number \(token) in \(path)") }
+        values.append(v)
+    }
+    return try Tensor(shape: shape, scalars: values)
+}
+
+func gunzip(_ path: String) -> [UInt8] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/zcat")
+    process.arguments = [path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { fail("cannot run zcat: \(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return [UInt8](data)
+}
+
+/// MNIST test images scaled to [-1, 1] (N x 28 x 28 x 1) and one-hot labels (N x 10).
+func loadMNIST(_ dir: String) throws -> (Tensor, Tensor) {
+    let images = gunzip(dir + "/mnist/t10k-images-idx3-ubyte.gz")
+    let labels = gunzip(dir + "/mnist/t10k-labels-idx1-ubyte.gz")
+    let n = 10_000
+    guard images.count == 16 + n * 784, labels.count == 8 + n else { fail("unexpected MNIST sizes") }
+    let x = images[16...].map { Float($0) / 255 * 2 - 1 }
+    let t = try Tensor.oneHot(labels[8...].map { Int($0) }, classes: 10)
+    return (try Tensor(shape: [n, 28, 28, 1], scalars: x), t)
+}
+
+func mlp(_ dir: String) throws -> Network {
+    let d = dir + "/tutorial/mlp/"
+    return Network([
+        try Linear(weight: loadText(d + "l1-W.txt", shape: [784, 300]), bias: loadText(d + "l1-B.txt", shape: [300])), ReLU(),
+        try Linear(weight: loadText(d + "l2-W.txt", shape: [300, 100]), bias: loadText(d + "l2-B.txt", shape: [100])), ReLU(),
+        try Linear(weight: loadText(d + "l3-W.txt", shape: [100, 10]), bias: loadText(d + "l3-B.txt", shape: [10])), ReLU(),
+    ])
+}
+
+func cnn(_ dir: String) throws -> Network {
+    let d = dir + "/tutorial/cnn/"
+    func conv(_ name: String, _ shape: [Int]) throws -> Convolution {
+        try Convolution(weight: loadText(d + name + "-W.txt", shape: shape), bias: loadText(d + name + "-B.txt", shape: [shape[3]]))
+    }
+    let pool = try SumPooling(size: 2, stride: 2, scale: 0.5)
+    return Network([
+        try conv("c1-5x5x1x10", [5, 5, 1, 10]), ReLU(), pool,
+        try conv("c2-5x5x10x25", [5, 5, 10, 25]), ReLU(), pool,
+        try conv("c3-4x4x25x100", [4, 4, 25, 100]), ReLU(), pool,
+        try conv("c4-1x1x100x10", [1, 1, 100, 10]), ReLU(),
+    ])
+}
+
+func seconds(_ clock: clockid_t = CLOCK_MONOTONIC, _ body: () throws -> Void) rethrows -> Double {
+    var start = timespec(), end = timespec()
+    clock_gettime(clock, &start)
+    try body()
+    clock_gettime(clock, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) * 1e-9
+}
+
+/// User + system CPU seconds of the whole process so far (all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
+}
+
+func maxResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+let options = parseOptions()
+do {
+    let (images, targets) = try loadMNIST(options.data)
+    let work: () throws -> Tensor
+    switch options.row {
+    case "mlp-deeptaylor":
+        let net = try mlp(options.data)
+        let x = try images.reshaped([10_000, 784])
+        work = { try net.explain(x, targets: targets, rules: .deepTaylor, batchSize: options.batch) }
+    case "mlp-forward":
+        let net = try mlp(options.data)
+        let x = try images.reshaped([10_000, 784])
+        work = { try net.forward(x, batchSize: options.batch) }
+    case "cnn-deeptaylor", "cnn-alphabeta", "cnn-forward":
+        let net = try cnn(options.data)
+        let x = try images.paddedSpatially(2, value: -1)
+        let t = try targets.reshaped([10_000, 1, 1, 10])
+        let rules: RuleSet = options.row == "cnn-alphabeta" ? .alphaBeta() : .deepTaylor
+        if options.row == "cnn-forward" {
+            work = { try net.forward(x, batchSize: options.batch) }
+        } else {
+            work = { try net.explain(x, targets: t, rules: rules, batchSize: options.batch) }
+        }
+    case "cnn-layers":
+        // Per-layer profile, one thread: forward and deep Taylor relprop of each layer over all
+        // digits, in this thread's CPU seconds (insensitive to other processes; run with
+        // OPENBLAS_NUM_THREADS=1 so BLAS stays on this thread).
+        let net = try cnn(options.data)
+        let x = try images.paddedSpatially(2, value: -1)
+        let rules = try RuleSet.deepTaylor.rules(for: net)
+        var forward = [Double](repeating: 0, count: net.layers.count)
+        var backward = forward
+        for first in stride(from: 0, to: 10_000, by: options.batch) {
+            var acts = [try x.samples(first..<min(first + options.batch, 10_000))]
+            for (i, layer) in net.layers.enumerated() {
+                forward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) { acts.append(try layer.forward(acts[i])) }
+            }
+            var r = acts.last!
+            for i in net.layers.indices.reversed() {
+                backward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) { r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i]) }
+            }
+        }
+        for (i, layer) in net.layers.enumerated() {
+            print(String(format: "%-40@ forward %.3f relprop %.3f", layer.description as NSString, forward[i], backward[i]))
+        }
+        print(String(format: "%-40@ forward %.3f relprop %.3f", "total" as NSString, forward.reduce(0, +), backward.reduce(0, +)))
+        exit(0)
+    default:
+        fail("unknown row '\(options.row)'")
+    }
+    var times: [Double] = [], cpu: [Double] = []
+    var result: Tensor?
+    for _ in 0..<max(1, options.runs) {
+        result = nil  // let the previous result go before the next run, as a streaming caller would
+        let before = cpuSeconds()
+        times.append(try seconds { result = try work() })
+        cpu.append(cpuSeconds() - before)
+    }
+    times.sort()
+    cpu.sort()
+    // wall median, wall min, CPU median (all threads), peak RSS in MB
+    var line = options.row + String(format: " %.4f %.4f %.4f %.1f", times[times.count / 2], times[0], cpu[cpu.count / 2], maxResidentMB())
+    if let path = options.dump, let result {
+        let data = result.scalars.withUnsafeBufferPointer { Data(buffer: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+    if let path = options.compare, let result {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let reference = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        guard reference.count == result.count else { fail("reference has \(reference.count) values, result \(result.count)") }
+        var worst: Float = 0, scale: Float = 0
+        for (a, b) in zip(result.scalars, reference) { worst = max(worst, abs(a - b)); scale = max(scale, abs(b)) }
+        line += String(format: " relerr %.2e", Double(worst / max(scale, 1e-30)))
+    }
+    if options.row.hasSuffix("forward"), let result {
+        let predicted = try result.reshaped([10_000, 10]).argmax(axis: 1).scalars
+        let labels = try targets.argmax(axis: 1).scalars
+        line += " errors \(zip(predicted, labels).filter { $0 != $1 }.count)"
+    }
+    print(line)
+} catch {
+    fail("\(error)")
+}

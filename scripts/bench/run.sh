@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Issue-4 benchmark: builds release, times every row (median of $RUNS runs, each row in its own
+# process so peak memory is per row) and prints a markdown table beside the same work done, in the
+# same run, by the tutorial's numpy algorithm (Tests/oracle/bench_numpy.py) and by zennit on
+# PyTorch CPU (Tests/oracle/bench_zennit.py, when installed: scripts/bench/setup-zennit.sh).
+#
+#   scripts/bench/run.sh                 # everything
+#   RUNS=5 NUMPY_RUNS=3 NUMPY_SUBSET=500 THREADS=2 SKIP_NUMPY=1 SKIP_ZENNIT=1 scripts/bench/run.sh
+#
+# Every command below prints one line: `name median_s min_s cpu_median_s peak_MB [notes]`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+RUNS=${RUNS:-5}
+NUMPY_RUNS=${NUMPY_RUNS:-3}
+NUMPY_SUBSET=${NUMPY_SUBSET:-500}   # CNN rows: numpy runs this many digits, times scaled to 10,000
+THREADS=${THREADS:-2}
+DATA=${DATA:-/work/shared/data}
+LRPBENCH=.build/release/LRPBench
+LRPS=.build/release/lrps
+WHOLE="python3 scripts/bench/time-process.py"   # times a whole process, start to exit
+
+# One row per line: name | target | our command | numpy row | zennit row. Add a row by adding a
+# line; leave a baseline empty when it has no counterpart. LRPBench rows time the work alone
+# (data loaded beforehand); `lrps` rows time the whole process, loading included.
+ROWS=(
+  "cnn-deeptaylor|1.0 s, 256 MB|$LRPBENCH cnn-deeptaylor --runs $RUNS --data $DATA|cnn-deeptaylor|cnn-deeptaylor"
+  "mlp-deeptaylor|0.3 s|$LRPBENCH mlp-deeptaylor --runs $RUNS --data $DATA|mlp-deeptaylor|mlp-deeptaylor"
+  "cnn-forward|0.25 s|$LRPBENCH cnn-forward --runs $RUNS --data $DATA|cnn-forward|cnn-forward"
+  "cnn-alphabeta||$LRPBENCH cnn-alphabeta --runs $RUNS --data $DATA|cnn-alphabeta|cnn-alphabeta"
+  "mlp-forward||$LRPBENCH mlp-forward --runs $RUNS --data $DATA|mlp-forward|mlp-forward"
+  "lrps scripts/tutorial.lrps|0.6 s|$WHOLE tutorial $RUNS -- $LRPS scripts/tutorial.lrps||"
+  "lrps scripts/bench/cnn-deeptaylor.lrps||$WHOLE lrps-cnn-deeptaylor $RUNS -- $LRPS scripts/bench/cnn-deeptaylor.lrps||"
+  "lrps scripts/bench/mlp-deeptaylor.lrps||$WHOLE lrps-mlp-deeptaylor $RUNS -- $LRPS scripts/bench/mlp-deeptaylor.lrps||"
+  "lrps scripts/bench/cnn-errors.lrps||$WHOLE lrps-cnn-errors $RUNS -- $LRPS scripts/bench/cnn-errors.lrps||"
+  "lrps scripts/bench/load-only.lrps||$WHOLE lrps-load-only $RUNS -- $LRPS scripts/bench/load-only.lrps||"
+)
+
+swift build -c release --product LRPBench >&2
+swift build -c release --product lrps >&2
+
+export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS
+numpy() { python3 Tests/oracle/bench_numpy.py "$1" --runs "$NUMPY_RUNS" --subset "$NUMPY_SUBSET" --data "$DATA"; }
+zennit() { python3 Tests/oracle/bench_zennit.py "$1" --runs "$RUNS" --threads "$THREADS" --data "$DATA"; }
+field() { awk -v k="$2" '{ print $k }' <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }'; }
+
+echo "| work (10,000 MNIST test digits) | target | lrps median s | min s | CPU s | peak MB | numpy s | numpy / lrps | zennit s | zennit / lrps | notes |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r name target command numpyRow zennitRow <<<"$row"
+  ours=$($command)
+  median=$(field "$ours" 2)
+  notes=$(cut -d' ' -f6- <<<"$ours")
+  [[ "$notes" == "$ours" ]] && notes=""
+  np="-"; npRatio="-"; zn="-"; znRatio="-"
+  if [[ -n "$numpyRow" && -z "${SKIP_NUMPY:-}" ]]; then
+    line=$(numpy "$numpyRow")
+    np=$(field "$line" 2); npRatio=$(ratio "$np" "$median")
+    [[ "$line" == *scaled* ]] && np="$np (scaled from ${line##*scaled from })"
+  fi
+  if [[ -n "$zennitRow" && -z "${SKIP_ZENNIT:-}" ]]; then
+    line=$(zennit "$zennitRow")
+    if [[ "$line" == *skipped* ]]; then zn="not installed"; else zn=$(field "$line" 2); znRatio=$(ratio "$zn" "$median"); fi
+  fi
+  echo "| $name | ${target:+<= $target} | $median | $(field "$ours" 3) | $(field "$ours" 4) | $(field "$ours" 5) | $np | $npRatio | $zn | $znRatio | $notes |"
+done
+echo
+echo "Load average at the end (other processes share these cores): $(cut -d" " -f1-3 /proc/loadavg)."
+echo "Machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $THREADS threads; lrps: median of $RUNS runs; numpy: median of $NUMPY_RUNS runs."
