@@ -119,12 +119,8 @@ final class MalformedInputTests: XCTestCase {
         XCTAssertEqual(try FileData.decompressed(one + [0, 0, 0], path: "padded.gz"), Array("a".utf8))
     }
 
-    /// Core/Tensor.swift `reshaped` multiplies the known dimensions with `*` before checking
-    /// them, so `[-1, 2^32, 2^32]` traps on overflow (lrps: `reshape(zeros(2,3), [-1, 4294967296,
-    /// 4294967296])` crashes). Known bug for the Core owner: use `multipliedReportingOverflow`
-    /// (or `Tensor.elementCount(of:)` on the known dimensions) there. LRP_KNOWN_BUGS=1 runs it.
+    /// `reshaped` once multiplied the known dimensions with `*`, so `[-1, 2^32, 2^32]` trapped.
     func testReshapeWithOverflowingDimensionsThrows() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["LRP_KNOWN_BUGS"] == "1", "known bug: reshape overflow traps")
         XCTAssertThrowsError(try Tensor.zeros([2, 3]).reshaped([-1, 1 << 32, 1 << 32]))
     }
 }

@@ -18,12 +18,9 @@ final class MalformedScriptTests: XCTestCase {
         try checkCorpus { $0 != "network" }
     }
 
-    /// The interpreter builds tutorial networks with its own loop (Builtins/Data.swift
-    /// `loadNetwork`) instead of `NetworkLoader.load(path:)`, so it accepts folders LRPKit refuses:
-    /// mismatched layer sizes, mixed matrix and kernel files, channel mismatches. Known bug, for
-    /// the language owner; set LRP_KNOWN_BUGS=1 to run.
+    /// `load network` refuses the tutorial folders LRPKit refuses (it once had its own loop that
+    /// accepted mismatched layer sizes, mixed matrix and kernel files, channel mismatches).
     func testMalformedTutorialFoldersAreRefusedByLoad() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["LRP_KNOWN_BUGS"] == "1", "known bug: load network skips NetworkLoader's checks")
         try checkCorpus { $0 == "network" }
     }
 
@@ -66,11 +63,9 @@ final class MalformedScriptTests: XCTestCase {
         }
     }
 
-    /// The recursive-descent parser overflows the stack (signal 11) at about 400 nested
-    /// parentheses in a debug build. Known bug, for the language owner: a depth limit in
-    /// Parser (e.g. 200 levels, "expression nested too deeply") fixes it. LRP_KNOWN_BUGS=1 runs it.
+    /// Deep nesting and long operator chains are errors, not a stack overflow (signal 11 at about
+    /// 400 parentheses before the parser had a depth limit).
     func testDeeplyNestedExpressionIsAnErrorNotACrash() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["LRP_KNOWN_BUGS"] == "1", "known bug: parser stack overflow")
         for script in ["x = " + String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000),
                        "x = 1" + String(repeating: "+1", count: 20_000),
                        "x = " + String(repeating: "-", count: 100_000) + "1"] {
