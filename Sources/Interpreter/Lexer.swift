@@ -129,6 +129,7 @@ struct Lexer {
             throw error("malformed number '\(text)\(rest)'", line: l, column: col)
         }
         guard let value = Double(text) else { throw error("malformed number '\(text)'", line: l, column: col) }
+        guard value.isFinite else { throw error("number '\(text)' is too large", line: l, column: col) }
         return value
     }
 

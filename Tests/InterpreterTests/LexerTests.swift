@@ -49,6 +49,7 @@ final class LexerTests: XCTestCase {
         XCTAssertEqual(failure("a\n  $")?.location.column, 3)
         XCTAssertEqual(failure("a\n  $")?.sourceLine, "  $")
         XCTAssertEqual(failure("x = 3abc")?.message, "malformed number '3abc'")
+        XCTAssertEqual(failure("x = 1e999999")?.message, "number '1e999999' is too large")
         XCTAssertEqual(failure("a \\ b")?.message, "'\\' continues a line and must end it")
     }
 }

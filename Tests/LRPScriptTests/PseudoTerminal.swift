@@ -46,6 +46,11 @@ final class PseudoTerminal {
         posix_spawnattr_setflags(&attributes, setSessionID)
 
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        // Sanitizer settings pass through, so a sanitized test run configures the child too.
+        var environment = environment
+        for (key, value) in ProcessInfo.processInfo.environment where key.hasSuffix("SAN_OPTIONS") && environment[key] == nil {
+            environment[key] = value
+        }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         let result = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)

@@ -54,8 +54,12 @@ public struct Dataset: Equatable, Sendable {
             throw LRPError.invalidArgument("dataset \(self.name) has \(count) images, index \(bad) is out of range")
         }
         let area = height * width
+        let (total, overflow) = indices.count.multipliedReportingOverflow(by: area)
+        guard !overflow, total <= Tensor.maximumElementCount else {
+            throw LRPError.tooLarge("dataset \(self.name): \(indices.count) images of \(height)x\(width) pixels are more than the limit of \(Tensor.maximumElementCount) pixels")
+        }
         var chosen = [UInt8]()
-        chosen.reserveCapacity(indices.count * area)
+        chosen.reserveCapacity(total)
         for index in indices { chosen.append(contentsOf: pixels[index * area..<(index + 1) * area]) }
         return try Dataset(name: name ?? self.name, pixels: chosen, height: height, width: width,
                            labels: indices.map { labels[$0] }, classCount: classCount)
@@ -80,7 +84,8 @@ extension Dataset {
     public static func loadIDX(images imagesPath: String, labels labelsPath: String, name: String) throws -> Dataset {
         let images = try IDXFile.read(imagesPath, magic: IDXFile.imagesMagic)
         let labels = try IDXFile.read(labelsPath, magic: IDXFile.labelsMagic)
-        guard images.shape[1] > 0, images.shape[2] > 0 else {
+        let (area, overflow) = images.shape[1].multipliedReportingOverflow(by: images.shape[2])
+        guard images.shape[1] > 0, images.shape[2] > 0, !overflow, area <= Tensor.maximumElementCount else {
             throw LRPError.file(path: imagesPath, "images of \(images.shape[1])x\(images.shape[2]) pixels")
         }
         guard images.shape[0] == labels.shape[0] else {

@@ -44,6 +44,9 @@ public struct MersenneTwister: Sendable {
             throw LRPError.invalidArgument("cannot draw integers below \(upperBound): the range is empty")
         }
         guard count >= 0 else { throw LRPError.invalidArgument("cannot draw \(count) integers") }
+        guard count <= Tensor.maximumElementCount else {
+            throw LRPError.tooLarge("cannot draw \(count) integers: more than the limit of \(Tensor.maximumElementCount)")
+        }
         let range = UInt64(upperBound - 1)
         guard range > 0 else { return [Int](repeating: 0, count: count) }
         let mask = Self.mask(covering: range)

@@ -11,7 +11,8 @@ public enum IDXFile {
         try parse(FileData.read(path), path: path, magic: expected)
     }
 
-    static func parse(_ data: [UInt8], path: String, magic expected: UInt32?) throws -> (shape: [Int], bytes: [UInt8]) {
+    /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
+    public static func parse(_ data: [UInt8], path: String, magic expected: UInt32? = nil) throws -> (shape: [Int], bytes: [UInt8]) {
         guard data.count >= 4 else {
             throw LRPError.file(path: path, "is \(data.count) bytes, too short for an IDX header")
         }

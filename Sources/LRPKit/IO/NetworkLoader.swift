@@ -61,12 +61,20 @@ public enum NetworkLoader {
         return try cnn(prefixes.map(path), directory: directory)
     }
 
+    /// Runs a layer's initializer, naming the weight file in its error.
+    private static func named<T>(_ prefix: String, _ make: () throws -> T) throws -> T {
+        do { return try make() } catch let error as LRPError {
+            if case .file = error { throw error }
+            throw LRPError.file(path: prefix + "-W.txt", "\(error)")
+        }
+    }
+
     private static func mlp(_ prefixes: [String], directory: String) throws -> LoadedNetwork {
         var layers: [any Layer] = []
         var previous: Linear?
         for prefix in prefixes {
             let (weight, bias) = try TutorialWeights.read(prefix: prefix)
-            let layer = try Linear(weight: weight, bias: bias)
+            let layer = try named(prefix) { try Linear(weight: weight, bias: bias) }
             if let previous {
                 guard previous.outputCount == layer.inputCount else {
                     throw LRPError.file(path: prefix + "-W.txt",
@@ -85,7 +93,7 @@ public enum NetworkLoader {
         var convolutions: [Convolution] = []
         for prefix in prefixes {
             let (weight, bias) = try TutorialWeights.read(prefix: prefix)
-            let layer = try Convolution(weight: weight, bias: bias)
+            let layer = try named(prefix) { try Convolution(weight: weight, bias: bias) }
             if let previous = convolutions.last, previous.outputChannels != layer.inputChannels {
                 throw LRPError.file(path: prefix + "-W.txt",
                     "takes \(layer.inputChannels) input channels, the layer before gives \(previous.outputChannels)")
@@ -103,6 +111,10 @@ public enum NetworkLoader {
         for (index, convolution) in convolutions.enumerated().reversed() {
             side += convolution.kernelHeight - 1
             if index > 0 { side *= 2 }
+            // Dozens of layers would overflow; no input of that size could be allocated anyway.
+            guard side <= Tensor.maximumElementCount else {
+                throw LRPError.file(path: directory, "\(convolutions.count) convolutions need an input larger than \(Tensor.maximumElementCount) pixels a side")
+            }
         }
         return LoadedNetwork(network: Network(layers), architecture: .cnn,
                              sampleShape: [side, side, convolutions[0].inputChannels], source: directory)

@@ -13,7 +13,8 @@ struct NumberText {
     /// Parses all of `bytes`; `#` starts a comment running to the end of the line.
     static func parse(_ bytes: [UInt8], path: String) throws -> Parsed {
         var parsed = Parsed()
-        parsed.values.reserveCapacity(bytes.count / 2 + 1)
+        // A guess (about 10 bytes a number), capped: the text, not its size, decides the count.
+        parsed.values.reserveCapacity(Swift.min(bytes.count / 10 + 1, 1 << 24))
         try bytes.withUnsafeBufferPointer { buffer in
             try parse(buffer, path: path, into: &parsed)
         }

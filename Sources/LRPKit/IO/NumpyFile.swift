@@ -12,9 +12,9 @@ public enum NumpyFile {
     private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
     /// Reads an `.npy` file (raw or gzipped) into a float32 tensor, converting the element type
-    /// and Fortran order.
-    public static func read(_ path: String) throws -> Tensor {
-        try decode(FileData.read(path), path: path)
+    /// and Fortran order. NaN, infinite and beyond-float32 values are errors unless allowed.
+    public static func read(_ path: String, allowingNonFinite: Bool = false) throws -> Tensor {
+        try decode(FileData.read(path), path: path, allowingNonFinite: allowingNonFinite)
     }
 
     /// Writes `tensor` as an `.npy` file (version 1.0, C order), atomically.
@@ -59,7 +59,8 @@ public enum NumpyFile {
 
     // MARK: Decoding
 
-    static func decode(_ data: [UInt8], path: String) throws -> Tensor {
+    /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
+    public static func decode(_ data: [UInt8], path: String, allowingNonFinite: Bool = false) throws -> Tensor {
         guard data.count >= 10, Array(data[0..<6]) == magic else {
             throw LRPError.file(path: path, "bad magic at byte 0: not an npy file (expected \\x93NUMPY)")
         }
@@ -102,6 +103,11 @@ public enum NumpyFile {
         data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + dataStart
             for index in 0..<count { scalars[index] = element.decode(base + index * element.size) }
+        }
+        if !allowingNonFinite, let bad = scalars.firstIndex(where: { !$0.isFinite }) {
+            let what = scalars[bad].isNaN ? "NaN" : "infinite or beyond float32"
+            throw LRPError.file(path: path,
+                "element \(bad) (file order, at byte \(dataStart + bad * element.size)) is \(what)")
         }
         if header.fortranOrder, header.shape.count > 1 {
             scalars = cOrder(fromFortran: scalars, shape: header.shape)

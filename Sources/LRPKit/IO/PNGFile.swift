@@ -18,15 +18,24 @@ public enum PNGFile {
         try AtomicFile.write(encode(image, path: path), to: path)
     }
 
-    static func decode(_ data: [UInt8], path: String) throws -> Image {
+    /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
+    public static func decode(_ data: [UInt8], path: String) throws -> Image {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
         let began = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
         guard began != 0 else { throw LRPError.file(path: path, "not a readable PNG: \(message(of: image))") }
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width * height <= maximumPixelCount else {
+        let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, !overflow, pixelCount <= maximumPixelCount else {
             throw LRPError.file(path: path, "image of \(width)x\(height) pixels is larger than the limit of \(maximumPixelCount) pixels")
+        }
+        // Deflate expands at most 1032:1 and a 1-bit pixel is 1/8 byte, so a header claiming more
+        // pixels than this is lying (truncated or hostile): refuse before allocating for them.
+        let (plausible, _) = data.count.multipliedReportingOverflow(by: 8 * 1032)
+        guard pixelCount <= plausible else {
+            throw LRPError.file(path: path,
+                "header claims \(width)x\(height) pixels, more than \(data.count) bytes of PNG can hold (truncated or damaged)")
         }
         let hasColor = image.format & PNG_FORMAT_FLAG_COLOR != 0
         let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0

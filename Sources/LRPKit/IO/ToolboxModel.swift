@@ -9,10 +9,15 @@ public enum ToolboxModel {
     /// Reads a model file (raw or gzipped). `Tanh` is not supported; a `SoftMax` is an error
     /// unless it is the last layer and `droppingFinalSoftMax` is set (LRP explains the logits).
     public static func read(_ path: String, droppingFinalSoftMax: Bool = false) throws -> Network {
-        let bytes = try FileData.read(path)
+        try parse(FileData.read(path), path: path, droppingFinalSoftMax: droppingFinalSoftMax)
+    }
+
+    /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
+    public static func parse(_ bytes: [UInt8], path: String, droppingFinalSoftMax: Bool = false) throws -> Network {
         var lines: [ArraySlice<UInt8>] = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
         var layers: [any Layer] = []
+        var layerLines: [Int] = []
         var index = 0
         func fail(_ line: Int, _ message: String) -> LRPError { .file(path: path, "line \(line): \(message)") }
         while index < lines.count {
@@ -44,6 +49,7 @@ public enum ToolboxModel {
                 index += 1
                 return values
             }
+            do {
             switch name {
             case "Linear":
                 let d = try dimensions(2)
@@ -83,8 +89,15 @@ public enum ToolboxModel {
             default:
                 throw fail(lineNumber, "unknown layer type '\(name)' (expected Linear, Convolution, Rect, SumPool, MaxPool, Flatten)")
             }
+            } catch let error as LRPError {
+                // A layer's own complaint (shapes, strides) gets the file and line.
+                if case .file = error { throw error }
+                throw fail(lineNumber, "\(name): \(error)")
+            }
+            if layers.count > layerLines.count { layerLines.append(lineNumber) }
         }
         guard !layers.isEmpty else { throw LRPError.file(path: path, "holds no layers") }
+        try checkChaining(layers, lines: layerLines, path: path)
         return Network(layers)
     }
 
@@ -134,6 +147,30 @@ public enum ToolboxModel {
             }
         }
         return text
+    }
+
+    /// Consecutive weighted layers must agree on sizes: a Linear's inputs with the Linear before
+    /// it, a Convolution's input channels with the Convolution before it.
+    private static func checkChaining(_ layers: [any Layer], lines: [Int], path: String) throws {
+        var previous: (layer: any Layer, line: Int)?
+        for (layer, line) in zip(layers, lines) {
+            switch (previous?.layer, layer) {
+            case let (before as Linear, current as Linear) where before.outputCount != current.inputCount:
+                throw LRPError.file(path: path,
+                    "line \(line): Linear takes \(current.inputCount) inputs, the Linear on line \(previous!.line) gives \(before.outputCount)")
+            case let (before as Convolution, current as Convolution) where before.outputChannels != current.inputChannels:
+                throw LRPError.file(path: path,
+                    "line \(line): Convolution takes \(current.inputChannels) channels, the Convolution on line \(previous!.line) gives \(before.outputChannels)")
+            case (_, is Linear), (_, is Convolution):
+                break
+            case (_, is Flatten):
+                if previous?.layer is Convolution { previous = nil }  // sizes after a flatten depend on the input
+                continue
+            default:
+                continue
+            }
+            previous = (layer, line)
+        }
     }
 
     private static func elementCount(_ shape: [Int], line: Int, path: String) throws -> Int {

@@ -10,8 +10,16 @@ public enum TutorialWeights {
         let weightPath = try existing(prefix + "-W.txt")
         let biasPath = try existing(prefix + "-B.txt")
         let name = URL(fileURLWithPath: prefix).lastPathComponent
-        let weights = try NumberText.parse(FileData.read(weightPath), path: weightPath)
-        let biases = try NumberText.parse(FileData.read(biasPath), path: biasPath)
+        return try parse(weights: FileData.read(weightPath), biases: FileData.read(biasPath), name: name,
+                         weightPath: weightPath, biasPath: biasPath)
+    }
+
+    /// The in-memory half of `read`: the two files' (decompressed) bytes and the layer's name,
+    /// which may carry a kernel shape; the paths name the bytes in errors.
+    public static func parse(weights weightBytes: [UInt8], biases biasBytes: [UInt8], name: String,
+                             weightPath: String, biasPath: String) throws -> (weight: Tensor, bias: Tensor) {
+        let weights = try NumberText.parse(weightBytes, path: weightPath)
+        let biases = try NumberText.parse(biasBytes, path: biasPath)
 
         let weight: Tensor
         if let shape = try kernelShape(inName: name, path: weightPath) {
@@ -58,7 +66,10 @@ public enum TutorialWeights {
             throw LRPError.file(path: path,
                 "line \(ragged.line) has \(ragged.count) values, line \(first.line) has \(first.count): not a matrix")
         }
-        return Tensor(unchecked: [parsed.rows.count, first.count], scalars: parsed.values)
+        let shape = [parsed.rows.count, first.count]
+        do { return try Tensor(shape: shape, scalars: parsed.values) } catch {
+            throw LRPError.file(path: path, "a \(describe(shape: shape)) matrix: \(error)")
+        }
     }
 
     /// `path`, or `path.gz` when only the compressed copy exists.

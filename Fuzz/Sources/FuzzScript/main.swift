@@ -1,0 +1,31 @@
+import FuzzSupport
+import Foundation
+import LRPKit
+import ScriptInterpreter
+
+/// Relative paths resolve in Fuzz/script-world (made by make_seeds.py): the golden scripts'
+/// paths with a tiny MNIST and tiny networks of the tutorial's shapes.
+let world = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../script-world").standardized.path
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    // Small tensors only: the fuzzer looks for crashes, not for the allocation bound (tested elsewhere).
+    Tensor.maximumElementCount = 1 << 20
+    let source = String(decoding: fuzzInput(data, size), as: UTF8.self)
+    // File writes disabled: `save` is the only statement that writes, and no string can name a
+    // command, so a script without the word cannot write.
+    guard !source.contains("save") else { return 0 }
+    let session = Session(host: RecordingHost(), workingDirectory: world)
+    do {
+        try session.run(source, file: "fuzz.lrps")
+    } catch {
+        precondition(!error.message.isEmpty, "an error without a message")
+    }
+    return 0
+}
+
+@_cdecl("FuzzScript_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, testOneInput)
+}
