@@ -1,5 +1,4 @@
 import Dispatch
-import CBLAS
 
 /// Runs work over a large batch in slices, on all cores, so memory stays bounded by the slice size.
 public enum Batching {
@@ -35,10 +34,8 @@ public enum Batching {
         let failure = FirstError()
         let scalars = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
             let output = SendablePointer(buffer.baseAddress!)
-            // Parallel slices each call BLAS; keep BLAS itself single-threaded meanwhile.
-            let previous = openblas_get_num_threads()
-            if threads > 1 { openblas_set_num_threads(1) }
-            defer { if threads > 1 { openblas_set_num_threads(previous) } }
+            // Parallel slices each call BLAS, which stays single-threaded (see `BLAS`).
+            _ = BLAS.singleThreaded
             // Workers take the next slice as they finish (not a fixed share), so a core that
             // is slowed by other processes does less of the work.
             let next = SliceCounter()
