@@ -16,7 +16,7 @@ struct Options {
     var row = ""
     var runs = 5
     var batch = 64
-    var data = "/work/shared/data"
+    var data = "../shared/data"  // the shared folder beside the checkout; run.sh passes the repository copies
     var dump: String?
     var compare: String?
     var count = 10_000

@@ -13,6 +13,7 @@ take minutes over all 10,000 digits (the tutorial's CNN is ~160 s), so by defaul
 first --subset digits and the times are scaled linearly to 10,000 (the work is per digit).
 """
 import argparse
+import os
 import gzip
 import resource
 import statistics
@@ -203,7 +204,7 @@ def main():
     parser.add_argument('row')
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--subset', type=int, default=500, help='digits for the CNN rows (times scaled to 10,000)')
-    parser.add_argument('--data', default='/work/shared/data')
+    parser.add_argument('--data', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/data'))
     parser.add_argument('--batch', type=int, default=0, help='digits per call (0: all at once, as the tutorial)')
     args = parser.parse_args()
 

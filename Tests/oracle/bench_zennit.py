@@ -11,6 +11,7 @@ maxrss_MB` like LRPBench, or `ROW skipped (reason)` when torch or zennit cannot 
 (scripts/bench/setup-zennit.sh installs them).
 """
 import argparse
+import os
 import gzip
 import resource
 import statistics
@@ -26,7 +27,7 @@ def main():
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--batch', type=int, default=100, help='must divide 10,000 (ZBox bounds are per batch)')
-    parser.add_argument('--data', default='/work/shared/data')
+    parser.add_argument('--data', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../shared/data'))
     args = parser.parse_args()
     try:
         import torch

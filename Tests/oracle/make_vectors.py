@@ -1,6 +1,6 @@
 """Writes the oracle test vectors to Tests/LRPKitTests/Fixtures/oracle/ (numpy only, deterministic).
 
-    python3 Tests/oracle/make_vectors.py [--data /work/shared/data] [--skip-tutorial]
+    python3 Tests/oracle/make_vectors.py [--data DIR]   (default: ../shared/data beside the checkout) [--skip-tutorial]
 
 Per case, the inputs and parameters are drawn (RandomState(seed)), rounded to float32 and saved as
 float32; the expected results are computed from those float32 values in float64 and saved as
@@ -491,7 +491,7 @@ def make_tutorial(data, notes):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default="/work/shared/data")
+    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data"))
     ap.add_argument("--skip-tutorial", action="store_true")
     args = ap.parse_args()
     self_check()

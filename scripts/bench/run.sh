@@ -15,7 +15,13 @@ RUNS=${RUNS:-5}
 NUMPY_RUNS=${NUMPY_RUNS:-3}
 NUMPY_SUBSET=${NUMPY_SUBSET:-500}   # CNN rows: numpy runs this many digits, times scaled to 10,000
 THREADS=${THREADS:-2}
-DATA=${DATA:-/work/shared/data}
+# DATA holds mnist/ and tutorial/{mlp,cnn}/; by default the repository's own copies.
+if [ -z "${DATA:-}" ]; then
+  DATA=$(mktemp -d)
+  trap 'rm -rf "$DATA"' EXIT
+  ln -s "$PWD/data/mnist" "$DATA/mnist"
+  ln -s "$PWD/models/tutorial" "$DATA/tutorial"
+fi
 LRPBENCH=.build/release/LRPBench
 LRPS=.build/release/lrps
 WHOLE="python3 scripts/bench/time-process.py"   # times a whole process, start to exit
