@@ -129,7 +129,7 @@ struct LRPS: ParsableCommand {
             : NotebookRecorder(forwardingTo: terminal, title: script ?? (statements != nil ? "<expr>"
                                : interactive ? "interactive session" : "<stdin>"))
         let writer = recorder.map { NotebookWriter(files: notebookFiles, recorder: $0) }
-        recorder?.onChange = { writer?.write() }
+        recorder?.onChange = { [weak writer] in writer?.write() }  // weak: the writer holds the recorder
         let session = Session(host: recorder ?? terminal)
         session.define("args", strings: scriptArguments)
         let watcher = InterruptWatcher()

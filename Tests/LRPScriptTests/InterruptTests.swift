@@ -18,6 +18,7 @@ final class InterruptTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let terminal = try PseudoTerminal(executable: try LRPSBinary.url, environment: [
             "TERM": "xterm", "HOME": directory.path, "LRPS_HISTFILE": directory.appendingPathComponent("h").path,
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ])
         terminal.expect("[1]> ")
         terminal.type(Self.setup.replacingOccurrences(of: "\n", with: "; ") + "\r")
@@ -34,7 +35,7 @@ final class InterruptTests: XCTestCase {
         terminal.expect("unknown name 'R'")
         terminal.expect("[5]> ")
         terminal.type("\u{4}")
-        XCTAssertEqual(terminal.waitForExit(), 0)
+        XCTAssertEqual(terminal.waitForExit(), 0, terminal.transcript.suffix(3000).description)
     }
 
     func testCtrlCStopsAScriptWithStatus130() throws {
