@@ -130,13 +130,19 @@ final class NotebookTests: XCTestCase {
         XCTAssertTrue(html.contains("<pre class=\"error\">&lt;expr&gt;:2:"), html)
     }
 
-    func testNotebookNeedsAKnownExtensionAndAFolder() throws {
+    func testNotebookNeedsAKnownExtensionAndAPossibleFolder() throws {
         let wrong = try runLRPS(["-e", "print 1", "--notebook", "out.txt"])
         XCTAssertEqual(wrong.status, 2)
         XCTAssertTrue(wrong.standardError.contains(".html or .md"), wrong.standardError)
-        let missing = try runLRPS(["-e", "print 1", "--notebook", "/nonexistent-folder/x.html"])
-        XCTAssertEqual(missing.status, 2)
-        XCTAssertEqual(missing.standardOutput, "")
+        let impossible = try runLRPS(["-e", "print 1", "--notebook", "/dev/null/x.html"])  // under a file
+        XCTAssertEqual(impossible.status, 2)
+        XCTAssertEqual(impossible.standardOutput, "")
+        XCTAssertTrue(impossible.standardError.contains("cannot create the folder"), impossible.standardError)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-nb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let created = try runLRPS(["-e", "print 1", "--notebook", folder.path + "/new/x.md"])
+        XCTAssertEqual(created.status, 0, created.standardError)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path + "/new/x.md"))
     }
 
     /// Cells: statements on consecutive lines share one; a blank or comment line starts another;

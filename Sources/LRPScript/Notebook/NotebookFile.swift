@@ -18,8 +18,10 @@ struct NotebookFile {
         }
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
-        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw NotebookFileProblem(message: "cannot write the notebook \(path): no folder \(folder)")
+        // Missing folders are created, as `save` does; a path that can't be a folder is refused.
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue),
+           (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
+            throw NotebookFileProblem(message: "cannot write the notebook \(path): cannot create the folder \(folder)")
         }
         self.path = path
     }
