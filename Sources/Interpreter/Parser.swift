@@ -23,7 +23,7 @@ struct Parser {
     /// a bound keeps a pathological script ("((((...") an error instead of a stack overflow.
     /// Each operator of a chain like `1+1+1` counts as a level too: the evaluator recurses on it.
     private var depth = 0
-    static let maximumDepth = 256
+    static let maximumDepth = 128
 
     /// `commands` are the names that may be called with command syntax.
     init(source: String, file: String, commands: Set<String>) throws(ScriptError) {
