@@ -14,13 +14,11 @@ first --subset digits and the times are scaled linearly to 10,000 (the work is p
 """
 import argparse
 import os
-import gzip
-import resource
-import statistics
 import sys
-import time
 
 import numpy
+
+from bench_common import mnist, report
 
 LOWEST, HIGHEST = -1.0, 1.0
 
@@ -166,16 +164,6 @@ def load_text(path, shape):
     return numpy.loadtxt(path, dtype='float32').reshape(shape)
 
 
-def mnist(data):
-    with gzip.open(data + '/mnist/t10k-images-idx3-ubyte.gz') as f:
-        X = numpy.frombuffer(f.read(), dtype=numpy.uint8, offset=16).astype('float32')
-    with gzip.open(data + '/mnist/t10k-labels-idx1-ubyte.gz') as f:
-        labels = numpy.frombuffer(f.read(), dtype=numpy.uint8, offset=8)
-    X = (X / 255.0 * 2 - 1).reshape([-1, 784]).astype('float32')
-    T = (labels[:, None] == numpy.arange(10)[None, :]).astype('float32')
-    return X, T
-
-
 def mlp(data, alphabeta=False):
     d = data + '/tutorial/mlp/'
     return Network([
@@ -229,20 +217,8 @@ def main():
             out.append(Y if row.endswith('forward') else net.relprop(Y * T[k:k + batch]))
         return numpy.concatenate(out)
 
-    times, cpu = [], []
-    for _ in range(max(1, args.runs)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = work()
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        del result
     scale = 10000 / n
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    line = '%s %.4f %.4f %.4f %.1f' % (row, statistics.median(times) * scale, min(times) * scale,
-                                       statistics.median(cpu) * scale, rss)
-    if scale != 1:
-        line += ' scaled from %d' % n
-    print(line)
+    report(row, work, args.runs, scale, 'scaled from %d' % n if scale != 1 else '')
 
 
 if __name__ == '__main__':

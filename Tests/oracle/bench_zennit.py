@@ -12,13 +12,11 @@ maxrss_MB` like LRPBench, or `ROW skipped (reason)` when torch or zennit cannot 
 """
 import argparse
 import os
-import gzip
-import resource
-import statistics
 import sys
-import time
 
 import numpy
+
+from bench_common import mnist, report
 
 
 def main():
@@ -41,11 +39,8 @@ def main():
         return
     torch.set_num_threads(args.threads)
 
-    with gzip.open(args.data + '/mnist/t10k-images-idx3-ubyte.gz') as f:
-        X = numpy.frombuffer(f.read(), dtype=numpy.uint8, offset=16).astype('float32') / 255 * 2 - 1
-    with gzip.open(args.data + '/mnist/t10k-labels-idx1-ubyte.gz') as f:
-        labels = torch.from_numpy(numpy.frombuffer(f.read(), dtype=numpy.uint8, offset=8).astype('int64'))
-    T = nn.functional.one_hot(labels, 10).float()
+    X, T = mnist(args.data)
+    T = torch.from_numpy(T)
 
     def text(path, shape):
         return torch.from_numpy(numpy.loadtxt(path, dtype='float32').reshape(shape))
@@ -99,15 +94,7 @@ def main():
                 outs.append(relevance)
         return torch.cat(outs)
 
-    times, cpu = [], []
-    for _ in range(max(1, args.runs)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = work()
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-        del result
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print('%s %.4f %.4f %.4f %.1f' % (row, statistics.median(times), min(times), statistics.median(cpu), rss))
+    report(row, work, args.runs)
 
 
 if __name__ == '__main__':
