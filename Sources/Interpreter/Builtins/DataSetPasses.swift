@@ -38,6 +38,15 @@ extension Evaluator {
 
 /// `forward`, `gradprop` and `relprop` over a whole data set: `relprop NET DATASET ...`.
 enum DataSetPasses {
+    /// pad=, batch= and target= belong to the whole-data-set form; with a tensor they are an error
+    /// that says so (rather than "has no keyword").
+    static func refuseDataSetKeywords(_ c: inout Call) throws {
+        if let (key, _) = c.keywords.first(where: { ["pad", "batch", "target"].contains($0.0) }) {
+            throw c.fail("\(c.name): \(key)= applies when the input is a DATASET (e.g. \(c.name) NET mnist \(key)=...), not a tensor",
+                         argument: c.keywordIndex(key))
+        }
+    }
+
     /// The images of the dataset argument at `index`, padded by `pad=` slice by slice as they are
     /// used (no padded copy of the whole data set).
     static func images(_ c: inout Call, _ index: Int) throws -> (Dataset, SliceSource) {

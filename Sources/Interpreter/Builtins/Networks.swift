@@ -80,7 +80,7 @@ let networkBuiltins: [Builtin] = [
             keywords: ["pad", "batch"]) { c in
         try c.expectCount(2...2, usage: "forward NET X")
         if case .dataset = c.arguments[1] { return try DataSetPasses.forward(&c) }
-        try c.checkKeywords([])
+        try DataSetPasses.refuseDataSetKeywords(&c)
         let net = try c.network(0)
         let x = try c.tensor(1, "the input")
         let activations = try net.network.activations(x)
@@ -97,7 +97,7 @@ let networkBuiltins: [Builtin] = [
             keywords: ["pad", "batch", "target"], wordKeywords: ["target"]) { c in
         try c.expectCount(2...3, usage: "gradprop NET [X] G")
         if c.arguments.count == 2, case .dataset = c.arguments[1] { return try DataSetPasses.gradprop(&c) }
-        try c.checkKeywords([])
+        try DataSetPasses.refuseDataSetKeywords(&c)
         let net = try c.network(0)
         let activations = try trace(of: net, &c)
         return .tensor(try net.network.gradprop(try c.tensor(c.arguments.count - 1, "the gradient"), activations: activations))
@@ -119,7 +119,7 @@ let networkBuiltins: [Builtin] = [
             let rules = try c.keyword("rules").map { try ruleSet(from: $0, for: net.network, c) } ?? .deepTaylor
             return try DataSetPasses.relprop(&c, rules: rules)
         }
-        try c.checkKeywords(["rules"])
+        try DataSetPasses.refuseDataSetKeywords(&c)
         let activations = try trace(of: net, &c)
         let rules = try c.keyword("rules").map { try ruleSet(from: $0, for: net.network, c) } ?? .deepTaylor
         return .tensor(try net.network.relprop(try c.tensor(c.arguments.count - 1, "the relevance"),
