@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // ONNX models (issue 13); the generated onnx.pb.swift is committed (scripts/onnx/regenerate.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (see .ci/run for the apt list).
@@ -21,7 +23,9 @@ let package = Package(
         .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
 
-        .target(name: "LRPKit", dependencies: ["CBLAS", "CPNG", "CZlib"]),
+        .target(name: "LRPKit", dependencies: [
+            "CBLAS", "CPNG", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "Interpreter", dependencies: ["LRPKit"]),
         .executableTarget(
             name: "LRPScript",

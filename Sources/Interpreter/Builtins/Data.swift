@@ -8,13 +8,17 @@ let dataBuiltins: [Builtin] = [
             details: """
             load mnist "data/mnist" split="t10k"   the MNIST images (scaled to [-1, 1]) and labels
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
-                                                   or an LRP Toolbox model file (.txt)
+                                                   an LRP Toolbox model file (.txt; a final SoftMax is
+                                                   dropped), or an ONNX model (.onnx)
             load tensor "x.npy"                    a numpy array
-            Without KIND: .npy is a tensor, .txt a Toolbox model, a folder with *-W.txt files a network,
+            Without KIND: .npy is a tensor, .txt a Toolbox model, .onnx an ONNX model, a folder with *-W.txt files a network,
             a folder with MNIST files a dataset.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
+            An ONNX model (from PyTorch's exporters, say) becomes lrps layers: batch norms are folded into
+            the convolution or linear layer before them, a Softmax at the output is dropped, and images are
+            N x H x W x C (ONNX's N x C x H x W is converted at the input). The load prints what it changed.
             """,
             keywords: ["split"], wordKeywords: ["split"]) { c in
         try c.expectCount(1...2, usage: "load [KIND] PATH")
@@ -42,8 +46,9 @@ let dataBuiltins: [Builtin] = [
             dataset.name = "mnist \(split)"
             return .dataset(dataset)
         case "network":
-            let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
-            return .network(NetworkValue(network: network, origin: path))
+            let loaded = try renamingPaths(path, resolved) { try NetworkLoader.load(path: resolved) }
+            for note in loaded.notes { c.evaluator.host.write("note: \(note)\n") }
+            return .network(NetworkValue(network: loaded.network, origin: path))
         default:
             return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved) })
         }
@@ -127,7 +132,7 @@ private func detectKind(_ resolved: String, path: String, _ c: Call) throws -> S
         throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt) nor MNIST files; say which kind: load mnist|network PATH", argument: 0)
     }
     if resolved.hasSuffix(".npy") { return "tensor" }
-    if resolved.hasSuffix(".txt") { return "network" }
+    if resolved.hasSuffix(".txt") || resolved.lowercased().hasSuffix(".onnx") { return "network" }
     throw c.fail("load: \(path): cannot tell what this is from its name; say which kind: load mnist|network|tensor PATH", argument: 0)
 }
 

@@ -9,6 +9,8 @@ public struct LoadedNetwork: Sendable {
         case cnn
         /// An LRP Toolbox plain-text model.
         case toolbox
+        /// An ONNX model (`.onnx`).
+        case onnx
     }
 
     public var network: Network
@@ -18,6 +20,8 @@ public struct LoadedNetwork: Sendable {
     public var sampleShape: [Int]?
     /// The folder or file it came from.
     public var source: String
+    /// What the load changed, for the user to read: batch norms folded, a final Softmax dropped.
+    public var notes: [String] = []
 }
 
 /// Reads networks: the tutorial's weight folders and LRP Toolbox text models.
@@ -29,7 +33,14 @@ public enum NetworkLoader {
             throw LRPError.file(path: path, "no such file or folder")
         }
         if isDirectory.boolValue { return try load(directory: path) }
-        return LoadedNetwork(network: try ToolboxModel.read(path), architecture: .toolbox, sampleShape: nil, source: path)
+        if path.lowercased().hasSuffix(".onnx") {
+            let (network, sampleShape, notes) = try ONNXModel.read(path)
+            return LoadedNetwork(network: network, architecture: .onnx, sampleShape: sampleShape, source: path, notes: notes)
+        }
+        // A Toolbox model usually ends in SoftMax (it was trained so); LRP explains the logits.
+        let (network, droppedSoftMax) = try ToolboxModel.readDroppingFinalSoftMax(path)
+        return LoadedNetwork(network: network, architecture: .toolbox, sampleShape: nil, source: path,
+                             notes: droppedSoftMax ? ["the final SoftMax dropped: LRP explains the logits"] : [])
     }
 
     /// Builds the tutorial's MLP or CNN from a folder of `NAME-W.txt` / `NAME-B.txt` files.
