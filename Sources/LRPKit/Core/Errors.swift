@@ -8,6 +8,9 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
     case file(path: String, String)
     /// A layer refused its input or rule; `layer` names it (index and kind).
     case layer(String, String)
+    /// A rule's parameters out of range (`rule` names it, e.g. "zB"); `parameter` is the position of
+    /// the offending parameter among the rule's own (nil: several are involved).
+    case invalidRule(rule: String, parameter: Int?, String)
     /// A request that would allocate more than the configured bound.
     case tooLarge(String)
 
@@ -18,6 +21,7 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
         case .file(let path, let message): return "\(path): \(message)"
         case .layer(let name, let message): return "layer \(name): \(message)"
         case .tooLarge(let message): return message
+        case .invalidRule(let rule, _, let message): return "\(rule): \(message)"
         }
     }
 }
