@@ -9,9 +9,9 @@ let dataBuiltins: [Builtin] = [
             load mnist "data/mnist" split="t10k"   the MNIST images (scaled to [-1, 1]) and labels
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
                                                    or an LRP Toolbox model file (.txt)
-            load tensor "x.npy"                    a numpy array
-            Without KIND: .npy is a tensor, .txt a Toolbox model, a folder with *-W.txt files a network,
-            a folder with MNIST files a dataset.
+            load tensor "x.npy"                    a numpy array (or .txt: numbers as numpy.savetxt writes them)
+            Without KIND: .npy is a tensor, .txt a Toolbox model (its first word a layer name) or else a
+            text of numbers, a folder with *-W.txt files a network, a folder with MNIST files a dataset.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
@@ -20,34 +20,38 @@ let dataBuiltins: [Builtin] = [
         try c.expectCount(1...2, usage: "load [KIND] PATH")
         let path = try c.string(c.arguments.count - 1, "PATH")
         let resolved = c.evaluator.resolve(path: path)
-        var kind = c.arguments.count == 2 ? try c.string(0, "KIND") : try detectKind(resolved, path: path, c)
-        let kinds = ["mnist", "dataset", "network", "tensor"]
-        guard kinds.contains(kind) else {
-            let hint = closestName(to: kind, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network or tensor)"
-            throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
+        var kind: FileKind?
+        if c.arguments.count == 2 {
+            let word = try c.string(0, "KIND")
+            let kinds = ["mnist", "dataset", "network", "tensor"]
+            guard kinds.contains(word) else {
+                let hint = closestName(to: word, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network or tensor)"
+                throw c.fail("load: unknown kind '\(word)'\(hint)", argument: 0)
+            }
+            kind = word == "mnist" ? .dataset : FileKind(rawValue: word)
         }
-        if kind == "dataset" { kind = "mnist" }
+        // The registry picks the format: by the kind, the extension, and the contents.
+        let format: any FileFormat
+        do { format = try FileFormats.format(forReading: resolved, kind: kind) } catch let error as LRPError {
+            let advice = kind == nil && FileManager.default.fileExists(atPath: resolved) ? "; say which kind: load mnist|network|tensor PATH" : ""
+            throw c.fail("load: \(error.showingPath(resolved, as: path))\(advice)", argument: c.arguments.count - 1)
+        }
         c.evaluator.host.loading(resolved)
-        if c.keyword("split") != nil && kind != "mnist" {
-            throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
+        var options = ReadOptions(allowingNonFinite: true)  // data tensors may hold NaN (what lrps saves loads back)
+        if let v = c.keyword("split") {
+            guard format.kind == .dataset else { throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split")) }
+            guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
+            options.split = s
         }
-        switch kind {
-        case "mnist":
-            let split: String
-            if let v = c.keyword("split") {
-                guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
-                split = s
-            } else { split = "t10k" }
-            var dataset = try renamingPaths(path, resolved) { try Dataset.loadMNIST(directory: resolved, split: split) }
-            dataset.name = "mnist \(split)"
-            return .dataset(dataset)
-        case "network":
-            let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
-            return .network(NetworkValue(network: network, origin: path))
-        default:
-            // A data tensor may hold NaN and infinities (`save log(zeros(2)) "x.npy"` writes
-            // them, and what lrps saves must load back); network weights still refuse them.
-            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved, allowingNonFinite: true) })
+        let contents: FileContents
+        do { contents = try format.read(resolved, options: options) } catch let error as LRPError {
+            throw error.showingPath(resolved, as: path)
+        }
+        switch contents {
+        case .tensor(let x): return .tensor(x)
+        case .network(let loaded): return .network(NetworkValue(network: loaded.network, origin: path))
+        case .dataset(let dataset): return .dataset(dataset)
+        case .picture: throw c.fail("load: \(path) is a picture; the language has no picture values", argument: 0)
         }
     },
     Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",
@@ -114,36 +118,4 @@ private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
     }
     let wrong = zip(predicted.scalars, dataset.labels).filter { Int($0) != $1 }.count
     return (wrong, dataset.count)
-}
-
-/// What `load PATH` loads when no kind is given.
-private func detectKind(_ resolved: String, path: String, _ c: Call) throws -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-        throw c.fail("load: \(path): no such file or folder", argument: 0)
-    }
-    if isDirectory.boolValue {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
-        if entries.contains(where: { $0.hasSuffix("-W.txt") || $0.hasSuffix("-W.txt.gz") }) { return "network" }
-        if entries.contains(where: { $0.contains("idx3-ubyte") }) { return "mnist" }
-        throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt) nor MNIST files; say which kind: load mnist|network PATH", argument: 0)
-    }
-    if resolved.hasSuffix(".npy") { return "tensor" }
-    if resolved.hasSuffix(".txt") { return "network" }
-    throw c.fail("load: \(path): cannot tell what this is from its name; say which kind: load mnist|network|tensor PATH", argument: 0)
-}
-
-/// Runs `body`, rewriting absolute paths in its errors back to the path the user wrote.
-private func renamingPaths<T>(_ written: String, _ resolved: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as LRPError {
-        guard written != resolved, case .file(let path, let message) = error else { throw error }
-        let shown = path.hasPrefix(resolved) ? written + path.dropFirst(resolved.count) : path
-        throw LRPError.file(path: shown, message)
-    }
-}
-
-/// A network from a folder of tutorial weights or from an LRP Toolbox model file.
-func loadNetwork(_ path: String) throws -> Network {
-    // One loader for the library and the language, so both refuse the same malformed folders.
-    try NetworkLoader.load(path: path).network
 }
