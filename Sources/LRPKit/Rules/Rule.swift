@@ -25,11 +25,11 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lrp0: return "lrp0"
-        case .epsilon(let e): return "epsilon(\(formatScalar(e)))"
-        case .gamma(let g): return "gamma(\(formatScalar(g)))"
+        case .epsilon(let e): return "epsilon(\(formatNumber(e)))"
+        case .gamma(let g): return "gamma(\(formatNumber(g)))"
         case .zPlus: return "zplus"
-        case .zB(let l, let h): return "zB(\(formatScalar(l)), \(formatScalar(h)))"
-        case .alphaBeta(let a, let b): return "alphabeta(\(formatScalar(a)), \(formatScalar(b)))"
+        case .zB(let l, let h): return "zB(\(formatNumber(l)), \(formatNumber(h)))"
+        case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
         case .wSquare: return "wsquare"
         case .flat: return "flat"
         case .winnerTakeAll: return "wta"
