@@ -20,3 +20,7 @@ public func formatNumber(_ value: Double, digits: Int = 6) -> String {
 public func formatNumber(_ value: Float, digits: Int = 6) -> String {
     formatNumber(Double(value), digits: digits)
 }
+
+/// The formatter's former name, kept while branches written against it merge; use `formatNumber`.
+@available(*, deprecated, renamed: "formatNumber")
+public func formatScalar(_ value: Float) -> String { formatNumber(value) }
