@@ -121,7 +121,7 @@ public struct MaxPooling: Layer {
         try route(gradient, input: input)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         guard rule == .winnerTakeAll else {
             throw LRPError.invalidArgument("rule \(rule) does not apply to \(description); it takes wta")
         }
