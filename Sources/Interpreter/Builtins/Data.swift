@@ -10,39 +10,38 @@ let dataBuiltins: [Builtin] = [
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
                                                    or an LRP Toolbox model file (.txt)
             load tensor "x.npy"                    a numpy array (or .txt: numbers as numpy.savetxt writes them)
-            Without KIND: .npy is a tensor, .txt a Toolbox model (its first word a layer name) or else a
-            text of numbers, a folder with *-W.txt files a network, a folder with MNIST files a dataset.
+            load image "digit.png" range=[-1, 1]   a PNG as an H x W x C tensor (C = 1 gray, 3 colour),
+                                                   p/255*2-1 like MNIST; range=[LOW, HIGH] to choose
+            load images "folder" classes=10        a dataset of the PNGs in folder/LABEL/*.png
+            Without KIND: .npy is a tensor, .png an image, .txt a Toolbox model (its first word a layer
+            name) or else a text of numbers, a folder with *-W.txt files a network, a folder with MNIST
+            files a dataset, a folder of sub-folders of PNGs images.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
             """,
-            keywords: ["split"], wordKeywords: ["split"]) { c in
+            keywords: ["split", "range", "classes"], wordKeywords: ["split"]) { c in
         try c.expectCount(1...2, usage: "load [KIND] PATH")
         let path = try c.string(c.arguments.count - 1, "PATH")
         let resolved = c.evaluator.resolve(path: path)
-        var kind: FileKind?
+        var word: String?
         if c.arguments.count == 2 {
-            let word = try c.string(0, "KIND")
-            let kinds = ["mnist", "dataset", "network", "tensor"]
-            guard kinds.contains(word) else {
-                let hint = closestName(to: word, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network or tensor)"
-                throw c.fail("load: unknown kind '\(word)'\(hint)", argument: 0)
+            word = try c.string(0, "KIND")
+            guard loadKinds[word!] != nil else {
+                let hint = closestName(to: word!, in: loadKinds.keys.sorted()).map { "; did you mean '\($0)'?" } ?? " (mnist, network, tensor, image or images)"
+                throw c.fail("load: unknown kind '\(word!)'\(hint)", argument: 0)
             }
-            kind = word == "mnist" ? .dataset : FileKind(rawValue: word)
         }
         // The registry picks the format: by the kind, the extension, and the contents.
         let format: any FileFormat
-        do { format = try FileFormats.format(forReading: resolved, kind: kind) } catch let error as LRPError {
-            let advice = kind == nil && FileManager.default.fileExists(atPath: resolved) ? "; say which kind: load mnist|network|tensor PATH" : ""
+        do {
+            format = try FileFormats.format(forReading: resolved, kind: word.flatMap { loadKinds[$0]?.kind }, only: word.flatMap { loadKinds[$0]?.format })
+        } catch let error as LRPError {
+            let advice = word == nil && FileManager.default.fileExists(atPath: resolved) ? "; say which kind: load mnist|network|tensor|image|images PATH" : ""
             throw c.fail("load: \(error.showingPath(resolved, as: path))\(advice)", argument: c.arguments.count - 1)
         }
         c.evaluator.host.loading(resolved)
-        var options = ReadOptions(allowingNonFinite: true)  // data tensors may hold NaN (what lrps saves loads back)
-        if let v = c.keyword("split") {
-            guard format.kind == .dataset else { throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split")) }
-            guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
-            options.split = s
-        }
+        let options = try readOptions(&c, format)
         let contents: FileContents
         do { contents = try format.read(resolved, options: options) } catch let error as LRPError {
             throw error.showingPath(resolved, as: path)
@@ -50,8 +49,10 @@ let dataBuiltins: [Builtin] = [
         switch contents {
         case .tensor(let x): return .tensor(x)
         case .network(let loaded): return .network(NetworkValue(network: loaded.network, origin: path))
-        case .dataset(let dataset): return .dataset(dataset)
-        case .picture: throw c.fail("load: \(path) is a picture; the language has no picture values", argument: 0)
+        case .dataset(var dataset):
+            if format.options.contains("classes") { dataset.name = "images \(path)" }  // named as written
+            return .dataset(dataset)
+        case .picture, .record: throw c.fail("load: \(path): the language cannot hold a \(contents.kind.rawValue) from a \(format.name) file", argument: c.arguments.count - 1)
         }
     },
     Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",
@@ -118,4 +119,44 @@ private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
     }
     let wrong = zip(predicted.scalars, dataset.labels).filter { Int($0) != $1 }.count
     return (wrong, dataset.count)
+}
+
+/// The kind words of `load KIND PATH`: a registry kind, and for some one format of it.
+private let loadKinds: [String: (kind: FileKind, format: String?)] = [
+    "mnist": (.dataset, "MNIST folder"), "dataset": (.dataset, nil), "network": (.network, nil),
+    "tensor": (.tensor, nil), "image": (.picture, nil), "images": (.dataset, "PNG image folder"),
+]
+
+/// The keywords of `load` as the format's read options; a keyword the format does not take is an error.
+private func readOptions(_ c: inout Call, _ format: any FileFormat) throws -> ReadOptions {
+    var options = ReadOptions(allowingNonFinite: true)  // data tensors may hold NaN (what lrps saves loads back)
+    for key in ["split", "range", "classes"] where c.keyword(key) != nil && !format.options.contains(key) {
+        // The kind words whose formats take it ("dataset" names no one format: left out).
+        let takers = loadKinds.filter { word, target in
+            word != "dataset" && FileFormats.all.contains { f in
+                f.options.contains(key) && f.kind == target.kind && (target.format ?? f.name) == f.name
+            }
+        }.keys.sorted().map { "load \($0)" }
+        throw c.fail("load: \(key)= applies to \(takers.joined(separator: " and ")) only", argument: c.keywordIndex(key))
+    }
+    if let v = c.keyword("split") {
+        guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
+        options.split = s
+    }
+    if let value = c.keyword("range") {
+        let at = c.keywordIndex("range")
+        guard case .list(let items) = value, items.count == 2 else {
+            throw c.fail("load: range= takes two numbers [LOW, HIGH], e.g. range=[0, 1]", argument: at)
+        }
+        let (low, high) = (try c.asNumber(items[0], what: "LOW", argument: at), try c.asNumber(items[1], what: "HIGH", argument: at))
+        guard low.isFinite, high.isFinite, low < high else {
+            throw c.fail("load: range=[\(formatNumber(low)), \(formatNumber(high))] needs LOW < HIGH", argument: at)
+        }
+        (options.low, options.high) = (low, high)
+    }
+    options.classCount = try c.optionalIntegerKeyword("classes")
+    if let classes = options.classCount, classes < 1 || classes > 1 << 20 {
+        throw c.fail("load: classes= must be in 1...1048576, got \(classes)", argument: c.keywordIndex("classes"))
+    }
+    return options
 }

@@ -16,7 +16,7 @@ let outputBuiltins: [Builtin] = [
         return .none
     },
     Builtin("save", .output, usage: "save [INPUT] X PATH map=...",
-            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt.",
+            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt; any value as .json.",
             details: """
             .png: a batch N x H x W x 1, N x H x W or N x 784 renders as the tutorial mosaic (digits side
                   by side, 2 px white border, 2x upsampled); H x W renders as one image. map= is required.
@@ -24,6 +24,8 @@ let outputBuiltins: [Builtin] = [
                   beside its image.
             .npy: the tensor as numpy float32.
             .txt: numbers as numpy.savetxt writes them: a matrix one row per line, else one value per line.
+            .json: numbers, strings, booleans, lists, records, tensors and masks (nested arrays, up to
+                  100000 values) for machines: save record(errors=76) "metrics.json".
             Missing folders on the way to PATH are created.
             """,
             keywords: pictureKeywords, wordKeywords: ["map"]) { c in
@@ -45,7 +47,8 @@ let outputBuiltins: [Builtin] = [
             }
         }
         let picture = format.kind == .picture ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
-        let x = try c.tensor(0, "the value to save")
+        let json = format.kind == .record ? try jsonValue(c.arguments[0]) : nil
+        let x = format.kind == .tensor ? try c.tensor(0, "the value to save") : Tensor([])
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -62,6 +65,8 @@ let outputBuiltins: [Builtin] = [
                 c.evaluator.host.saved(image, path: path, caption: picture!.caption(image))
             case .tensor:
                 try format.write(.tensor(x), to: resolved)
+            case .record:
+                try format.write(.record(json!), to: resolved)
             case .network, .dataset:
                 throw c.fail("save: lrps cannot save a \(format.kind.rawValue) yet", argument: pathIndex)
             }

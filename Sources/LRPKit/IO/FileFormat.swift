@@ -2,7 +2,11 @@ import Foundation
 
 /// What a file holds. `load KIND PATH` in the language names these.
 public enum FileKind: String, CaseIterable, Sendable {
-    case tensor, network, dataset, picture
+    case tensor, network, dataset
+    /// A picture: written from an `Image`, read as a tensor of its pixel values.
+    case picture
+    /// Structured values for machines (JSON).
+    case record
 }
 
 /// A file's contents, one case per `FileKind`.
@@ -11,6 +15,7 @@ public enum FileContents: Sendable {
     case network(LoadedNetwork)
     case dataset(Dataset)
     case picture(Image)
+    case record(JSONFile.Value)
 
     public var kind: FileKind {
         switch self {
@@ -18,16 +23,21 @@ public enum FileContents: Sendable {
         case .network: return .network
         case .dataset: return .dataset
         case .picture: return .picture
+        case .record: return .record
         }
     }
 }
 
-/// Choices a reader may honour; formats ignore the ones that do not concern them.
+/// Choices a reader may honour; a format lists the ones it takes in `FileFormat.options`.
 public struct ReadOptions: Sendable {
-    /// Which split of a data set ("t10k", "train").
+    /// "split": which split of a data set ("t10k", "train").
     public var split: String = "t10k"
     /// Whether a tensor may hold NaN and infinities (data may; network weights may not).
     public var allowingNonFinite = false
+    /// "range": pixel values 0...255 are scaled to low...high.
+    public var low: Double = -1, high: Double = 1
+    /// "classes": how many classes a labelled folder has (nil: the largest label + 1).
+    public var classCount: Int?
     public init(split: String = "t10k", allowingNonFinite: Bool = false) {
         self.split = split
         self.allowingNonFinite = allowingNonFinite
@@ -45,10 +55,12 @@ public protocol FileFormat: Sendable {
     var extensions: [String] { get }
     /// A folder rather than a file.
     var isFolder: Bool { get }
+    /// The `ReadOptions` its reader honours, by name ("split", "range", "classes").
+    var options: [String] { get }
     /// Whether the file or folder at `path` (which exists) looks like this format: its first
     /// bytes or its entries. Cheap, and false when unsure.
     func sniff(_ path: String) -> Bool
-    /// Nil when the format is write-only.
+    /// Throws for write-only formats (`canRead` false).
     func read(_ path: String, options: ReadOptions) throws -> FileContents
     var canRead: Bool { get }
     var canWrite: Bool { get }
@@ -58,11 +70,16 @@ public protocol FileFormat: Sendable {
 
 extension FileFormat {
     public var isFolder: Bool { false }
+    public var options: [String] { [] }
     public var canRead: Bool { true }
     public var canWrite: Bool { false }
 
     public func write(_ contents: FileContents, to path: String) throws {
         throw LRPError.file(path: path, "lrps does not write \(name) files")
+    }
+
+    public func read(_ path: String, options: ReadOptions) throws -> FileContents {
+        throw LRPError.file(path: path, "lrps does not read \(name) files")
     }
 
     /// The contents' tensor, or an error naming what was given (for `write`).
@@ -86,13 +103,20 @@ public enum FileFormats {
         NumpyFormat(),
         ToolboxModelFormat(),   // before text tensors: both are .txt, the Toolbox one is sniffed by its layer names
         TextTensorFormat(),
+        JSONFormat(),
         TutorialFolderFormat(),
         MNISTFolderFormat(),
+        ImageFolderFormat(),
     ]
 
     /// Reads `path` with the format `format(forReading:kind:)` picks.
     public static func read(_ path: String, kind: FileKind? = nil, options: ReadOptions = ReadOptions()) throws -> FileContents {
         try format(forReading: path, kind: kind).read(path, options: options)
+    }
+
+    /// The format called `name` (`FileFormat.name`), if there is one.
+    public static func named(_ name: String) -> (any FileFormat)? {
+        all.first { $0.name == name }
     }
 
     /// The format to read `path` with, of `kind` if given.
@@ -102,15 +126,16 @@ public enum FileFormats {
     /// extension, the sniff test choosing among several; with no extension claimed, the first
     /// whose sniff test passes. With a kind, a missing path goes to that kind's format (its reader
     /// names what it looked for). Throws `LRPError.file` naming the path when nothing fits.
-    public static func format(forReading path: String, kind: FileKind? = nil) throws -> any FileFormat {
+    /// `only` narrows the choice to one format by name (`load images` wants the PNG folders).
+    public static func format(forReading path: String, kind: FileKind? = nil, only: String? = nil) throws -> any FileFormat {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         guard exists || kind != nil else { throw LRPError.file(path: path, "no such file or folder") }
-        let readable = all.filter { $0.canRead && (kind == nil || $0.kind == kind) }
+        let readable = all.filter { $0.canRead && (kind == nil || $0.kind == kind) && (only == nil || $0.name == only) }
         if exists && isDirectory.boolValue {
             let folders = readable.filter(\.isFolder)
             if let sniffed = folders.first(where: { $0.sniff(path) }) { return sniffed }
-            guard kind != nil else { throw LRPError.file(path: path, "a folder with neither tutorial weights (*-W.txt) nor MNIST files") }
+            guard kind != nil else { throw LRPError.file(path: path, "a folder with neither tutorial weights (*-W.txt), MNIST files nor sub-folders of PNGs") }
             if let first = folders.first { return first }
             // No folder format of this kind: a file format's reader refuses the folder below.
         }

@@ -38,7 +38,7 @@ public struct Convolution: LinearMap {
     public var description: String {
         var text = "conv \(describe(shape: weight.shape))"
         if stride != 1 { text += " stride \(stride)" }
-        if padding != 0 { text += " pad \(padding) value \(formatScalar(padValue))" }
+        if padding != 0 { text += " pad \(padding) value \(formatNumber(padValue))" }
         return text
     }
 

@@ -6,6 +6,7 @@ struct MNISTFolderFormat: FileFormat {
     var kind: FileKind { .dataset }
     var extensions: [String] { [] }
     var isFolder: Bool { true }
+    var options: [String] { ["split"] }
 
     func sniff(_ path: String) -> Bool {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []

@@ -1,10 +1,10 @@
-/// PNG pictures (written by `save ... "x.png"`). Read only as pictures: the language has no
-/// picture values yet, so `load` does not offer it (`canRead` false).
+/// PNG pictures: written from a rendered `Image` (`save ... "x.png"`), read as an H x W x C
+/// tensor of pixel values scaled to the "range" option (`ImageFile`, `load image`).
 struct PNGFormat: FileFormat {
     var name: String { "PNG" }
     var kind: FileKind { .picture }
     var extensions: [String] { ["png"] }
-    var canRead: Bool { false }
+    var options: [String] { ["range"] }
     var canWrite: Bool { true }
 
     func sniff(_ path: String) -> Bool {
@@ -12,7 +12,7 @@ struct PNGFormat: FileFormat {
     }
 
     func read(_ path: String, options: ReadOptions) throws -> FileContents {
-        .picture(try PNGFile.read(path))
+        .tensor(try ImageFile.read(path, low: options.low, high: options.high))
     }
 
     func write(_ contents: FileContents, to path: String) throws {
