@@ -20,16 +20,29 @@ public struct Lexer {
     private(set) var endsWithContinuation = false
 
     init(source: String, file: String) {
+        let source = Lexer.normalized(source)
         self.file = file
         self.chars = Array(source)
         self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Every token of `source`, comments included, up to and including `.end`. Ranges count
-    /// `Character`s of `source`; a token the language rejects carries its `problem`.
+    /// `Character`s of the `normalized` text (the same as `source` without a byte-order mark or
+    /// CR LF line ends); a token the language rejects carries its `problem`.
     public static func scan(_ source: String) -> [Token] {
         var lexer = Lexer(source: source, file: "")
         return lexer.scan()
+    }
+
+    /// Script text as the lexer reads it: a leading UTF-8 byte-order mark dropped and Windows line
+    /// ends (CR LF) made LF, so scripts saved by Windows editors run. (Swift reads "\r\n" as one
+    /// Character, which matched neither "\r" nor "\n".) Every consumer of the text (the
+    /// evaluator's error lines too) must see this same text, so positions agree.
+    static func normalized(_ source: String) -> String {
+        var text = Substring(source)
+        if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        guard text.contains("\r\n") else { return String(text) }
+        return text.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     func error(_ message: String, line: Int, column: Int) -> ScriptError {

@@ -24,7 +24,8 @@ enum Members {
     static func of(_ value: Value) -> [(name: String, get: () -> Value)]? {
         switch value {
         case .dataset(let d): return dataset.map { member in (member.0, { member.1(d) }) }
-        case .tensor(let t): return tensor.map { member in (member.0, { member.1(t) }) }
+        case .tensor(let t), .mask(let t): return tensor.map { member in (member.0, { member.1(t) }) }
+        case .record(let fields): return fields.map { field in (field.key, { field.value }) }
         case .network(let n): return network.map { member in (member.0, { member.1(n) }) }
         default: return nil
         }

@@ -34,7 +34,7 @@ struct Parser {
         let all = try lexer.tokenize(keepingComments: true)
         self.tokens = all.filter { !$0.isComment }
         self.comments = all.filter(\.isComment)
-        self.source = source
+        self.source = Lexer.normalized(source)  // what the token ranges count in
         self.lexer = lexer
         self.commands = commands
     }
@@ -180,9 +180,19 @@ struct Parser {
 
     private mutating func postfix(_ context: Context) throws(ScriptError) -> Expr {
         var expr = try primary(context)
+        // Each postfix operation wraps the expression once more (`x[0][0]...`, `x.shape.shape`):
+        // the evaluator recurses on it, so it counts as a nesting level like an operator chain.
+        let outerDepth = depth
+        defer { depth = outerDepth }
         while true {
             // In command arguments a space before `(` or `[` starts a new argument.
             if context == .argument && current.spaceBefore { break }
+            if current.isSymbol("(") || current.isSymbol("[") || current.isSymbol(".") {
+                guard depth < Parser.maximumDepth else {
+                    throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: current)
+                }
+                depth += 1
+            }
             if current.isSymbol("("), case .name(let name, let p) = expr {
                 let open = advance()
                 let args = try arguments(closing: ")", opener: open)

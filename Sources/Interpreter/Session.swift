@@ -13,6 +13,7 @@ public final class Session {
     /// Runs all statements of `source`; stops at the first error, which it throws.
     /// The whole source is parsed first, so a syntax error anywhere runs nothing.
     public func run(_ source: String, file: String) throws(ScriptError) {
+        let source = Lexer.normalized(source)
         var parser = try Parser(source: source, file: file, commands: Builtins.commandNames)
         try evaluator.run(try parser.parseProgram(), file: file)
     }

@@ -45,7 +45,9 @@ let dataBuiltins: [Builtin] = [
             let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
             return .network(NetworkValue(network: network, origin: path))
         default:
-            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved) })
+            // A data tensor may hold NaN and infinities (`save log(zeros(2)) "x.npy"` writes
+            // them, and what lrps saves must load back); network weights still refuse them.
+            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved, allowingNonFinite: true) })
         }
     },
     Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",

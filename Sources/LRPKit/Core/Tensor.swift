@@ -43,19 +43,25 @@ public struct Tensor: Equatable, Sendable {
     public var rank: Int { shape.count }
 
     /// The product of `shape`, checked against overflow and `maximumElementCount`.
+    ///
+    /// A zero dimension makes the product 0, but the other dimensions are bounded as if it were 1:
+    /// operations size index lists and intermediate buffers by single dimensions and partial
+    /// products, so `0 x 2^32 x 2^32` must be refused here, not die in an allocation later.
     public static func elementCount(of shape: [Int]) throws -> Int {
-        var count = 1
+        var nonzero = 1
+        var hasZero = false
         for dimension in shape {
             guard dimension >= 0 else {
                 throw LRPError.invalidArgument("negative dimension in shape \(describe(shape: shape))")
             }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if dimension == 0 { hasZero = true; continue }
+            let (product, overflow) = nonzero.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= maximumElementCount else {
                 throw LRPError.tooLarge("shape \(describe(shape: shape)) is larger than the memory limit of \(byteSize(maximumElementCount * 4)) per tensor")
             }
-            count = product
+            nonzero = product
         }
-        return count
+        return hasZero ? 0 : nonzero
     }
 
     /// The same values under another shape; one dimension may be -1 and is inferred.

@@ -29,7 +29,9 @@ public struct Flatten: Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1 else { throw LRPError.shapeMismatch(operation: "flatten", "needs a batch, got a scalar") }
-        return try input.reshaped([input.shape[0], -1])
+        // The per-sample size written out, not inferred with -1: an empty batch (0 x ...) has
+        // nothing to infer it from.
+        return try input.reshaped([input.shape[0], input.shape.dropFirst().reduce(1, *)])
     }
 
     public func gradprop(_ gradient: Tensor, input: Tensor) throws -> Tensor {
