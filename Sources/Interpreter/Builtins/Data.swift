@@ -20,7 +20,7 @@ let dataBuiltins: [Builtin] = [
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
             """,
-            keywords: ["split", "range", "classes"], wordKeywords: ["split"]) { c in
+            keywords: ["split", "range", "classes"], wordKeywords: ["split"], nameArguments: .first) { c in
         try c.expectCount(1...2, usage: "load [KIND] PATH")
         let path = try c.string(c.arguments.count - 1, "PATH")
         let resolved = c.evaluator.resolve(path: path)

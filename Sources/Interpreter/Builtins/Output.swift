@@ -81,7 +81,8 @@ let outputBuiltins: [Builtin] = [
         c.evaluator.host.write(c.arguments.map(\.printed).joined(separator: " ") + "\n")
         return .none
     },
-    Builtin("help", .output, usage: "help [NAME]", "Lists the commands, or explains one: help relprop.", bareCall: true) { c in
+    Builtin("help", .output, usage: "help [NAME]", "Lists the commands, or explains one: help relprop.",
+            nameArguments: .all, bareCall: true) { c in
         try c.expectCount(0...1, usage: "help [NAME]")
         c.evaluator.host.write(try helpText(c) + "\n")
         return .none
