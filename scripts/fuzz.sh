@@ -3,7 +3,7 @@
 # and runs one of them for SECONDS.
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags...]
-#   TARGET: FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox (FuzzScript once the interpreter exists)
+#   TARGET: FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox FuzzONNX (FuzzScript once the interpreter exists)
 #
 # Seeds come from Fuzz/corpus/TARGET (committed); inputs the fuzzer finds interesting go to
 # Fuzz/work/TARGET (not committed); crashes, leaks and timeouts to Fuzz/crashes/TARGET/.

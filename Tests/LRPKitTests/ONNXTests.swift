@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CZlib
 @testable import LRPKit
 
 /// ONNX models exported from PyTorch by both exporters (Tests/oracle/onnx/make_onnx_fixtures.py):
@@ -73,6 +74,47 @@ final class ONNXTests: XCTestCase {
                 let r = try network.relprop(y * t, input: x, rules: Self.zennitRules(network))
                 assertClose(r, expectedRelevance, within: 1e-5, "\(label) relevance")
             }
+        }
+    }
+
+    // MARK: - ONNX out
+
+    /// The tutorial's networks as lrps writes them: onnxruntime's outputs on the 12 tutorial digits
+    /// (committed by the oracle script, with the written file's size and CRC-32, which must still
+    /// match what lrps writes) equal lrps's; and reading the file back gives the same network.
+    func testTutorialNetworksWrittenAsONNX() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for net in ["mlp", "cnn"] {
+            let loaded = try NetworkLoader.load(path: root.appendingPathComponent("models/tutorial/\(net)").path)
+            let bytes = try ONNXModel.encode(loaded.network, sampleShape: loaded.sampleShape, path: "tutorial-\(net).onnx")
+            let crc = bytes.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+            let recorded = try String(contentsOfFile: fixture("tutorial-\(net).onnx.crc32"), encoding: .utf8)
+            XCTAssertEqual(recorded.trimmingCharacters(in: .whitespacesAndNewlines), "\(bytes.count) \(String(format: "%08x", crc))",
+                           "\(net): lrps writes other bytes than onnxruntime ran; rerun Tests/oracle/onnx (see make_onnx_fixtures.py)")
+            let x = try NumpyFile.read(fixture("tutorial-x-\(net).npy"))
+            let y = try loaded.network.forward(x)
+            assertClose(y, try NumpyFile.read(fixture("tutorial-y-\(net).npy")), within: 1e-5, "\(net): lrps vs onnxruntime")
+            let path = "\(temporary!)/\(net).onnx"
+            try ONNXModel.write(loaded.network, sampleShape: loaded.sampleShape, to: path)
+            let back = try ONNXModel.read(path)
+            XCTAssertEqual(back.network.layers.map(\.description), loaded.network.layers.map(\.description))
+            XCTAssertEqual(back.sampleShape, loaded.sampleShape)
+            XCTAssertEqual(try back.network.forward(x).scalars, y.scalars)
+        }
+    }
+
+    /// Graph networks (the residual and concatenating fixtures) written and read back: the same
+    /// layers, wiring and outputs.
+    func testGraphNetworksRoundTrip() throws {
+        for name in ["rescnn-ts", "poolnet-dynamo", "lenet-ts"] {
+            let (network, sampleShape, _) = try ONNXModel.read(fixture("\(name).onnx"))
+            let path = "\(temporary!)/\(name).onnx"
+            try ONNXModel.write(network, sampleShape: sampleShape, to: path)
+            let back = try ONNXModel.read(path)
+            XCTAssertEqual(back.network.layers.map(\.description), network.layers.map(\.description), name)
+            XCTAssertEqual(back.network.sources, network.sources, name)
+            let x = Self.channelsLast(try NumpyFile.read(fixture("\(name.split(separator: "-")[0])-x.npy")))
+            XCTAssertEqual(try back.network.forward(x).scalars, try network.forward(x).scalars, name)
         }
     }
 

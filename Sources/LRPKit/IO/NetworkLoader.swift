@@ -22,25 +22,21 @@ public struct LoadedNetwork: Sendable {
     public var source: String
     /// What the load changed, for the user to read: batch norms folded, a final Softmax dropped.
     public var notes: [String] = []
+
+    public init(network: Network, architecture: Architecture, sampleShape: [Int]?, source: String, notes: [String] = []) {
+        (self.network, self.architecture, self.sampleShape, self.source, self.notes) = (network, architecture, sampleShape, source, notes)
+    }
 }
 
 /// Reads networks: the tutorial's weight folders and LRP Toolbox text models.
 public enum NetworkLoader {
-    /// A tutorial folder (by its `-W.txt` files) or, for a file, a Toolbox model.
+    /// A network in any format the registry (`FileFormats`) reads: a tutorial folder, a Toolbox
+    /// model (`.txt`, or recognised by its first layer name), ...
     public static func load(path: String) throws -> LoadedNetwork {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LRPError.file(path: path, "no such file or folder")
+        guard case .network(let loaded) = try FileFormats.read(path, kind: .network) else {
+            throw LRPError.file(path: path, "is not a network")  // (a network format returns a network)
         }
-        if isDirectory.boolValue { return try load(directory: path) }
-        if path.lowercased().hasSuffix(".onnx") {
-            let (network, sampleShape, notes) = try ONNXModel.read(path)
-            return LoadedNetwork(network: network, architecture: .onnx, sampleShape: sampleShape, source: path, notes: notes)
-        }
-        // A Toolbox model usually ends in SoftMax (it was trained so); LRP explains the logits.
-        let (network, droppedSoftMax) = try ToolboxModel.readDroppingFinalSoftMax(path)
-        return LoadedNetwork(network: network, architecture: .toolbox, sampleShape: nil, source: path,
-                             notes: droppedSoftMax ? ["the final SoftMax dropped: LRP explains the logits"] : [])
+        return loaded
     }
 
     /// Builds the tutorial's MLP or CNN from a folder of `NAME-W.txt` / `NAME-B.txt` files.

@@ -18,7 +18,7 @@ public struct Affine: Layer {
     public var kind: String { "affine" }
     public var channels: Int { max(scale.count, shift.count) }
     public var description: String {
-        channels == 1 ? "affine x*\(formatScalar(scale[0]))+\(formatScalar(shift[0]))" : "affine per channel (\(channels))"
+        channels == 1 ? "affine x*\(formatNumber(scale[0]))+\(formatNumber(shift[0]))" : "affine per channel (\(channels))"
     }
     public var defaultRule: Rule { .identity }
 
@@ -64,7 +64,7 @@ public struct LeakyReLU: Layer {
     public let slope: Float
     public init(slope: Float) { self.slope = slope }
     public var kind: String { "leakyrelu" }
-    public var description: String { "leakyrelu \(formatScalar(slope))" }
+    public var description: String { "leakyrelu \(formatNumber(slope))" }
     public var defaultRule: Rule { .identity }
 
     public func forward(_ input: Tensor) throws -> Tensor { input.map { $0 >= 0 ? $0 : slope * $0 } }

@@ -52,10 +52,7 @@ extension Network {
             if let merge = layers[index] as? any MergeLayer {
                 return try merge.relprop(r, inputs: inputs, output: output, rule: rules[index])
             }
-            if let map = layers[index] as? any LinearMap {
-                return [try map.relprop(r, input: inputs[0], output: output, rule: rules[index])]
-            }
-            return [try layers[index].relprop(r, input: inputs[0], rule: rules[index])]
+            return [try layers[index].relprop(r, input: inputs[0], output: output, rule: rules[index])]
         } ?? Tensor(unchecked: activations[0].shape, scalars: [Float](repeating: 0, count: activations[0].count))
     }
 

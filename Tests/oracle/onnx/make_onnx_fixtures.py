@@ -3,7 +3,9 @@ Tests/LRPKitTests/ONNXTests.swift checks lrps against.
 
 For each network (an MLP ending in Softmax, a LeNet with batch norm, a small residual CNN on 32x32
 RGB, a network with average, global average and depthwise/dilated convolutions and a concatenation):
-- NAME-ts.onnx: the TorchScript exporter (dynamo=False) at an opset between 9 and 17;
+- NAME-ts.onnx: the TorchScript exporter (dynamo=False) at an opset between 9 and 17, without
+  constant folding, so the batch norms are in the file (with folding, the exporter merges them into
+  the convolutions itself, as the dynamo exporter's optimiser does);
 - NAME-dynamo.onnx + NAME-dynamo.onnx.data: the current exporter (dynamo=True, opset 18), weights
   in the external-data file beside the model;
 - NAME-x.npy: 4 inputs (NCHW as torch takes them; the test converts to lrps's NHWC);
@@ -19,15 +21,20 @@ The composite (zennit rules with lrps's stabilisers, so both compute the same fo
   avg / global avg / sum   Norm(stabilizer=1e-6)          lrps epsilon(1e-6)
   relu                     Pass (gradient)                identity; max pooling: winner-take-all
 
-If tutorial-mlp.onnx / tutorial-cnn.onnx (written by lrps, see ONNXTests) are in the fixture folder,
-they are run in onnxruntime on tutorial-x-mlp.npy / tutorial-x-cnn.npy and the outputs saved as
-tutorial-y-mlp.npy / tutorial-y-cnn.npy.
+The tutorial's networks written by lrps, run in onnxruntime: tutorial-mlp.onnx / tutorial-cnn.onnx
+and the 12 tutorial digits tutorial-x-mlp.npy / tutorial-x-cnn.npy (padded to 32x32) come from lrps
+(the first command below, from the repository root after `swift build`); this script runs them in
+onnxruntime and saves the outputs as tutorial-y-mlp.npy / tutorial-y-cnn.npy, and the models' size
+and CRC-32 as tutorial-NET.onnx.crc32 (the models are not committed: .gitignore).
+
+    .build/debug/lrps Tests/oracle/onnx/tutorial-to-onnx.lrps
 
 Environment: python3 -m venv V && V/bin/pip install torch onnx onnxscript onnxruntime zennit numpy
 Run: V/bin/python Tests/oracle/onnx/make_onnx_fixtures.py   (deterministic; about a minute)
 """
 import os
 import sys
+import zlib
 
 import numpy as np
 import onnx
@@ -175,7 +182,8 @@ def export(name, make, shape, opset, seed):
         if os.path.exists(path):
             os.remove(path)
     torch.onnx.export(model, (x,), ts, dynamo=False, opset_version=opset, input_names=['input'],
-                      output_names=['output'], dynamic_axes={'input': {0: 'N'}, 'output': {0: 'N'}})
+                      output_names=['output'], dynamic_axes={'input': {0: 'N'}, 'output': {0: 'N'}},
+                      do_constant_folding=False)  # keeps the BatchNormalization nodes for lrps to fold
     torch.onnx.export(model, (x,), dynamo, dynamo=True, external_data=True)
     onnx.checker.check_model(onnx.load(ts))
     assert os.path.exists(dynamo + '.data'), 'the dynamo exporter wrote no external data'
@@ -211,8 +219,20 @@ def tutorial_outputs():
     for net in ('mlp', 'cnn'):
         model, x = os.path.join(OUT, f'tutorial-{net}.onnx'), os.path.join(OUT, f'tutorial-x-{net}.npy')
         if os.path.exists(model) and os.path.exists(x):
-            y = run_onnxruntime(model, np.load(x))
+            x = np.load(x)
+            rank = len(ort.InferenceSession(model, providers=['CPUExecutionProvider']).get_inputs()[0].shape)
+            if rank == 2:    # the MLP takes N x 784
+                x = x.reshape(x.shape[0], -1)
+            elif x.ndim == 4:  # lrps's N x H x W x C to ONNX's N x C x H x W
+                x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+            y = run_onnxruntime(model, x)
             np.save(os.path.join(OUT, f'tutorial-y-{net}.npy'), y.astype(np.float32))
+            # The model itself is not committed (the MLP's is over 1 MB): its size and CRC-32 are, and
+            # the test checks that lrps writes exactly these bytes today.
+            with open(model, 'rb') as f:
+                data = f.read()
+            with open(os.path.join(OUT, f'tutorial-{net}.onnx.crc32'), 'w') as f:
+                f.write('%d %08x\n' % (len(data), zlib.crc32(data)))
             print('tutorial', net, 'onnxruntime output', y.shape)
 
 
