@@ -75,9 +75,14 @@ struct LRPS: ParsableCommand {
     }
 
     static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // Two words before any option name a mode: `lrps kernel ...` (Jupyter) and `lrps run FILE`
+        // (the same as `lrps FILE`, for notebooks: `lrps run tutorial.ipynb`).
+        if arguments.first == "kernel" { Foundation.exit(KernelCommand.run(Array(arguments.dropFirst()))) }
+        if arguments.first == "run" { arguments.removeFirst() }
         let status: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if let lrps = command as? LRPS {
                 status = lrps.execute()
             } else {
@@ -145,10 +150,15 @@ struct LRPS: ParsableCommand {
         }
 
         func runScript(_ source: String, file: String) -> Int32 {
+            runScript([(source, file)])
+        }
+
+        /// Runs the pieces in order in one session (one piece for a script, a cell each for a notebook).
+        func runScript(_ pieces: [(source: String, file: String)]) -> Int32 {
             let run = { () -> Int32 in
                 do throws(ScriptError) {
-                    try session.run(source, file: file)
-                    recorder?.finish(error: nil, source: source)
+                    for piece in pieces { try session.run(piece.source, file: piece.file) }
+                    recorder?.finish(error: nil, source: pieces.last?.source)
                     return 0
                 } catch {
                     recorder?.finish(error: error)
@@ -165,6 +175,16 @@ struct LRPS: ParsableCommand {
 
         if let statements {
             return runScript(statements, file: "<expr>")
+        }
+        if let script, script.lowercased().hasSuffix(".ipynb") {
+            // A Jupyter notebook: its code cells run in order, each named `FILE[N]` in errors.
+            switch readScript(atPath: script).flatMap({ _ in readNotebookCells(atPath: script) }) {
+            case .success(let cells):
+                return runScript(cells.map { (source: $0.source, file: "\(script)[\($0.number)]") })
+            case .failure(let problem):
+                errors.write("lrps: \(problem.message)\n")
+                return 2
+            }
         }
         if let script {
             switch readScript(atPath: script) {
@@ -215,6 +235,14 @@ func parseByteSize(_ text: String) -> Int? {
 
 struct ScriptReadProblem: Error {
     var message: String
+}
+
+/// The code cells of a Jupyter notebook file.
+func readNotebookCells(atPath path: String) -> Result<[(number: Int, source: String)], ScriptReadProblem> {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        return .failure(ScriptReadProblem(message: "cannot read notebook file: \(path)"))
+    }
+    return NotebookIpynb.codeCells(of: data, path: path)
 }
 
 /// The text of a script file, or why it can't be had (missing, a directory, unreadable, not UTF-8).
