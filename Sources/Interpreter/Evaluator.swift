@@ -9,6 +9,8 @@ final class Evaluator {
     private var lines: [String] = []
     private var file = ""
     let cancellation = Cancellation()
+    /// The generator of `rand`/`randn`/`randint`/`permutation`; `seed=` replaces it.
+    var random: RandomState?
 
     init(host: Host, workingDirectory: String?) {
         self.host = host
@@ -33,17 +35,17 @@ final class Evaluator {
 
     // MARK: Statements
 
-    func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {
+    func run(_ program: Program, file: String) throws(ScriptError) {
         self.file = file
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        self.lines = program.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         cancellation.reset()
-        let sources = StatementSource.locate(statements.map(\.1), in: lines, file: file)
-        for ((statement, position), origin) in zip(statements, sources) {
-            if cancellation.isRequested { throw error("interrupted", at: position) }
+        let sources = StatementSource.locate(program, lines: lines, file: file)
+        for (located, origin) in zip(program.statements, sources) {
+            if cancellation.isRequested { throw error("interrupted", at: located.position) }
             host.willRun(origin)
             let start = ContinuousClock.now
             do {
-                try execute(statement)
+                try execute(located.statement)
             } catch {
                 host.didRun(origin, seconds: Self.seconds(since: start), error: error)
                 throw error
@@ -102,7 +104,7 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t): return .tensor(-t)
+            case .tensor(let t), .mask(let t): return .tensor(-t)
             case let other:
                 throw error("cannot negate \(other.typeName)", at: position)
             }
@@ -157,10 +159,8 @@ final class Evaluator {
         var positional: [Value] = [], keywords: [(String, Value)] = []
         var positionalAt: [Position] = [], keywordAt: [Position] = []
         for arg in args {
-            // `help relprop`: the name itself, not its value.
-            // `load mnist PATH`: the kind word, even when a variable has that name.
-            if name == "help" || (name == "load" && positional.isEmpty),
-               case .name(let topic, _) = arg.value, arg.label == nil {
+            let takesName = builtin.nameArguments == .all || (builtin.nameArguments == .first && positional.isEmpty)
+            if takesName, case .name(let topic, _) = arg.value, arg.label == nil {
                 positional.append(.string(topic)); positionalAt.append(arg.position)
                 continue
             }
@@ -182,7 +182,7 @@ final class Evaluator {
         var invocation = Call(name: name, arguments: positional, keywords: keywords,
                               positions: positionalAt + keywordAt, evaluator: self)
         do {
-            try invocation.checkKeywords(builtin.keywords)
+            try invocation.checkKeywords(builtin.keywords, any: builtin.acceptsAnyKeyword)
             return try builtin.body(&invocation)
         } catch let failure as CallError {
             let at = failure.argument.flatMap { $0 < invocation.positions.count ? invocation.positions[$0] : nil } ?? position
@@ -246,7 +246,7 @@ final class Evaluator {
                 case ">": test = { $0 > $1 }
                 default: test = { $0 >= $1 }
                 }
-                return .tensor(try Tensor.combine(x, y, operation: op) { test($0, $1) ? 1 : 0 })
+                return .mask(try Tensor.combine(x, y, operation: op) { test($0, $1) ? 1 : 0 })
             }
         } catch let failure as LRPError {
             if case .shapeMismatch(_, let detail) = failure {
@@ -260,7 +260,7 @@ final class Evaluator {
 
     private func numericTensor(_ v: Value) -> Tensor? {
         switch v {
-        case .tensor(let t): return t
+        case .tensor(let t), .mask(let t): return t
         case .number(let n): return Tensor(scalar: Float(n))
         case .list(let items):
             // A (nested) list of numbers, as numpy treats it in arithmetic.
@@ -274,8 +274,9 @@ final class Evaluator {
     // MARK: Indexing
 
     private func index(_ base: Value, _ items: [IndexItem], at position: Position) throws(ScriptError) -> Value {
-        func integer(_ expr: Expr) throws(ScriptError) -> Int {
-            let v = try single(expr)
+        func integer(_ expr: Expr, _ value: Value? = nil) throws(ScriptError) -> Int {
+            let v: Value
+            if let value { v = value } else { v = try single(expr) }
             let n: Double
             switch v {
             case .number(let x): n = x
@@ -288,9 +289,21 @@ final class Evaluator {
             return Int(n)
         }
         var selections: [AxisSelection] = []
-        for item in items {
+        var picker: (Selector, Position)? = nil
+        for (k, item) in items.enumerated() {
             switch item {
-            case .index(let e): selections.append(.index(try integer(e)))
+            case .index(let e):
+                let value = try single(e)
+                if let selector = try selector(value, at: e.position) {
+                    // `X[mask]`, `X[indices]`: numpy's fancy selection, along the first axis only.
+                    guard k == 0 else {
+                        throw error("a mask or a list of indices selects along the first axis; put it first: X[\(value.typeName == "a mask" ? "mask" : "indices"), ...]", at: e.position)
+                    }
+                    picker = (selector, e.position)
+                    selections.append(.all)
+                } else {
+                    selections.append(.index(try integer(e, value)))
+                }
             case .slice(let s, let e, let st):
                 let start = try s.map { (x) throws(ScriptError) in try integer(x) }
                 let end = try e.map { (x) throws(ScriptError) in try integer(x) }
@@ -299,11 +312,30 @@ final class Evaluator {
                 selections.append(.range(start: start, end: end, step: step))
             }
         }
+        if let (selector, at) = picker {
+            let picked = try select(base, selector, at: at)
+            guard selections.count > 1 else { return picked }
+            return try index(picked, selections: selections, at: position)
+        }
+        return try index(base, selections: selections, at: position)
+    }
+
+    /// `base[selections]` once the index expressions are evaluated.
+    private func index(_ base: Value, selections: [AxisSelection], at position: Position) throws(ScriptError) -> Value {
         switch base {
         case .tensor(let t):
             do {
                 let result = try t.sliced(selections)
                 return result.rank == 0 ? .number(Double(result.scalars[0])) : .tensor(result)
+            } catch let failure as LRPError {
+                throw error(failure.description, at: position)
+            } catch {
+                throw self.error("\(error)", at: position)
+            }
+        case .mask(let m):
+            do {
+                let result = try m.sliced(selections)
+                return result.rank == 0 ? .boolean(result.scalars[0] != 0) : .mask(result)
             } catch let failure as LRPError {
                 throw error(failure.description, at: position)
             } catch {
@@ -350,35 +382,11 @@ final class Evaluator {
     }
 
     private func member(_ base: Value, _ name: String, at position: Position) throws(ScriptError) -> Value {
-        let members: [String]
-        switch base {
-        case .dataset(let d):
-            switch name {
-            case "images": return .tensor(d.images)
-            case "labels": return .tensor(Tensor(d.labels.map(Float.init)))
-            case "targets": return .tensor(d.targets)
-            case "count": return .number(Double(d.count))
-            case "name": return .string(d.name)
-            default: members = ["images", "labels", "targets", "count", "name"]
-            }
-        case .tensor(let t):
-            switch name {
-            case "shape": return .list(t.shape.map { .number(Double($0)) })
-            case "count": return .number(Double(t.count))
-            case "rank": return .number(Double(t.rank))
-            default: members = ["shape", "count", "rank"]
-            }
-        case .network(let n):
-            switch name {
-            case "layers": return .list(n.network.layers.map { .layer($0) })
-            case "count": return .number(Double(n.network.layers.count))
-            default: members = ["layers", "count"]
-            }
-        default:
-            throw error("\(base.typeName) has no members", at: position)
-        }
-        let hint = closestName(to: name, in: members).map { "; did you mean '\($0)'?" }
-            ?? " (it has \(members.joined(separator: ", ")))"
+        guard let members = Members.of(base) else { throw error("\(base.typeName) has no members", at: position) }
+        if let member = members.first(where: { $0.name == name }) { return member.get() }
+        let names = members.map(\.name)
+        let hint = closestName(to: name, in: names).map { "; did you mean '\($0)'?" }
+            ?? " (it has \(names.joined(separator: ", ")))"
         throw error("\(base.typeName) has no member '\(name)'\(hint)", at: position)
     }
 }
@@ -391,33 +399,29 @@ extension Value {
 }
 
 extension StatementSource {
-    /// The text and surroundings of statements starting at `starts` (in source order): each one
-    /// runs up to where the next begins, less the comment and blank lines and the `;` before it.
-    static func locate(_ starts: [Position], in lines: [String], file: String) -> [StatementSource] {
-        func line(_ number: Int) -> [Character] { number >= 1 && number <= lines.count ? Array(lines[number - 1]) : [] }
-        func isCode(_ text: some StringProtocol) -> Bool {
-            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
-        }
+    /// The text and surroundings of each statement of `program`: its tokens as written, with a
+    /// comment that follows on its last line, and the comment and blank lines before it.
+    static func locate(_ program: Program, lines: [String], file: String) -> [StatementSource] {
+        let characters = Array(program.source)
+        let statements = program.statements
         var sources: [StatementSource] = []
         var previousEnd = 0
-        for (k, start) in starts.enumerated() {
-            let end = k + 1 < starts.count ? starts[k + 1] : Position(line: lines.count, column: Int.max)
-            var parts: [String] = []
-            for number in start.line...max(start.line, end.line) {
-                var characters = line(number)
-                if number == end.line { characters = Array(characters.prefix(max(0, end.column - 1))) }
-                if number == start.line { characters = Array(characters.dropFirst(start.column - 1)) }
-                parts.append(String(characters))
+        for (k, statement) in statements.enumerated() {
+            let span = statement.span
+            let next = k + 1 < statements.count ? statements[k + 1].span.range.lowerBound : characters.count
+            var end = span.range.upperBound
+            if let comment = program.comments.first(where: {
+                $0.line == span.lastLine && $0.range.lowerBound >= end && $0.range.lowerBound < next
+            }) {
+                end = comment.range.upperBound
             }
-            while parts.count > 1, !isCode(parts[parts.count - 1]) { parts.removeLast() }
-            var text = parts.joined(separator: "\n")
-            while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
-            let lastLine = start.line + parts.count - 1
-            let before = previousEnd < start.line - 1 ? Array(lines[previousEnd..<(start.line - 1)]) : []
-            sources.append(StatementSource(file: file, lines: start.line...lastLine, text: text,
+            var text = String(characters[span.range.lowerBound..<end])
+            while let last = text.last, last.isWhitespace { text.removeLast() }
+            let start = span.start.line
+            let before = previousEnd < start - 1 ? Array(lines[previousEnd..<(start - 1)]) : []
+            sources.append(StatementSource(file: file, lines: start...span.lastLine, text: text,
                                            linesBefore: before, index: k))
-            previousEnd = lastLine
+            previousEnd = span.lastLine
         }
         return sources
     }

@@ -1,3 +1,5 @@
+import LRPKit
+
 /// A position in a script, 1-based, for error messages.
 public struct SourceLocation: Equatable, Sendable, CustomStringConvertible {
     public var file: String
@@ -25,8 +27,22 @@ public struct ScriptError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COL: error: MESSAGE`, then the source line and a caret under the column.
+    /// Control characters are shown as escapes; a long line is clipped to a window around the
+    /// caret (a syntax error in a 10 MB line must not print 20 MB).
     public var description: String {
-        let caretPad = String(sourceLine.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " })
-        return "\(location): error: \(message)\n    \(sourceLine)\n    \(caretPad)^"
+        let column = max(0, location.column - 1)
+        let characters = Array(sourceLine)
+        let window = ScriptError.sourceWindow
+        let start = max(0, min(column - window / 2, characters.count - window))
+        let end = min(characters.count, start + window)
+        let escape = { (part: ArraySlice<Character>) in escapingControlCharacters(String(part)) }
+        let before = escape(characters[start..<min(column, end)])
+        let shown = (start > 0 ? "..." : "") + escape(characters[start..<end]) + (end < characters.count ? "..." : "")
+        let caretPad = (start > 0 ? "   " : "") + String(before.map { $0 == "\t" ? "\t" : " " })
+        let place = escapingControlCharacters(location.description)
+        return "\(place): error: \(escapingControlCharacters(message, keepingNewlines: true))\n    \(shown)\n    \(caretPad)^"
     }
+
+    /// The most characters of the source line an error shows.
+    static let sourceWindow = 160
 }

@@ -34,6 +34,9 @@ struct LRPS: ParsableCommand {
         """, valueName: "size"))
     var memoryLimit: String?
 
+    @Flag(help: "Print the version, the BLAS library, its kernels and the thread counts, and exit.")
+    var info = false
+
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
 
@@ -75,6 +78,7 @@ struct LRPS: ParsableCommand {
     }
 
     static func main() {
+        BLASKernel.prepare()  // before any thread starts: it may re-run OpenBLAS's kernel selection
         var arguments = Array(CommandLine.arguments.dropFirst())
         // Two words before any option name a mode: `lrps kernel ...` (Jupyter) and `lrps run FILE`
         // (the same as `lrps FILE`, for notebooks: `lrps run tutorial.ipynb`).
@@ -111,6 +115,10 @@ struct LRPS: ParsableCommand {
         let output = OutputSink(fileDescriptor: 1)
         let errors = OutputSink(fileDescriptor: 2)
         defer { output.flush(); errors.flush() }
+        if info {
+            output.write((["lrps \(lrpsVersion)"] + BLASKernel.report).joined(separator: "\n") + "\n")
+            return 0
+        }
         if let limit = memoryLimit ?? ProcessInfo.processInfo.environment["LRPS_MEMORY_LIMIT"] {
             guard let bytes = parseByteSize(limit), bytes >= 4 else {
                 errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
@@ -178,7 +186,7 @@ struct LRPS: ParsableCommand {
         }
         if let script, script.lowercased().hasSuffix(".ipynb") {
             // A Jupyter notebook: its code cells run in order, each named `FILE[N]` in errors.
-            switch readScript(atPath: script).flatMap({ _ in readNotebookCells(atPath: script) }) {
+            switch readScript(atPath: script).flatMap({ NotebookIpynb.codeCells(of: Data($0.utf8), path: script) }) {
             case .success(let cells):
                 return runScript(cells.map { (source: $0.source, file: "\(script)[\($0.number)]") })
             case .failure(let problem):
@@ -199,12 +207,12 @@ struct LRPS: ParsableCommand {
             recorder?.finish(error: nil)
             return finishNotebook(status)
         }
-        let input = FileHandle.standardInput.readDataToEndOfFile()
-        guard let source = String(data: input, encoding: .utf8) else {
-            errors.write("lrps: standard input is not UTF-8 text\n")
+        switch readScript(descriptor: 0, name: "standard input") {
+        case .success(let source): return runScript(source, file: "<stdin>")
+        case .failure(let problem):
+            errors.write("lrps: \(problem.message)\n")
             return 2
         }
-        return runScript(source, file: "<stdin>")
     }
 
     private func interact(session: Session, output: OutputSink, errors: OutputSink,
@@ -237,28 +245,48 @@ struct ScriptReadProblem: Error {
     var message: String
 }
 
-/// The code cells of a Jupyter notebook file.
-func readNotebookCells(atPath path: String) -> Result<[(number: Int, source: String)], ScriptReadProblem> {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        return .failure(ScriptReadProblem(message: "cannot read notebook file: \(path)"))
-    }
-    return NotebookIpynb.codeCells(of: data, path: path)
-}
+/// The most bytes of script text lrps reads: parsing costs about 20 bytes per byte of text, and
+/// `lrps < /dev/zero` must end with a message, not exhaust the machine.
+let maximumScriptBytes = 16 << 20
 
-/// The text of a script file, or why it can't be had (missing, a directory, unreadable, not UTF-8).
+/// The text of a script file, or why it can't be had (missing, a directory, unreadable, too
+/// large, not UTF-8).
 func readScript(atPath path: String) -> Result<String, ScriptReadProblem> {
+    let shown = escapingControlCharacters(path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        return .failure(ScriptReadProblem(message: "no such script file: \(path)"))
+        return .failure(ScriptReadProblem(message: "no such script file: \(shown)"))
     }
     guard !isDirectory.boolValue else {
-        return .failure(ScriptReadProblem(message: "\(path) is a directory, not a script file"))
+        return .failure(ScriptReadProblem(message: "\(shown) is a directory, not a script file"))
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        return .failure(ScriptReadProblem(message: "cannot read script file: \(path)"))
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        return .failure(ScriptReadProblem(message: "cannot read script file: \(shown)"))
+    }
+    defer { close(descriptor) }
+    return readScript(descriptor: descriptor, name: "script file \(shown)")
+}
+
+/// Reads script text from `descriptor` up to `maximumScriptBytes` (a FIFO or a device has no
+/// size to check first, so the bound is on what is read).
+func readScript(descriptor: Int32, name: String) -> Result<String, ScriptReadProblem> {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n >= 0 else {
+            return .failure(ScriptReadProblem(message: "cannot read \(name): \(String(cString: strerror(errno)))"))
+        }
+        if n == 0 { break }
+        guard data.count + n <= maximumScriptBytes else {
+            return .failure(ScriptReadProblem(message: "\(name) is larger than the limit of \(maximumScriptBytes >> 20) MiB for a script"))
+        }
+        data.append(contentsOf: buffer[..<n])
     }
     guard let text = String(data: data, encoding: .utf8) else {
-        return .failure(ScriptReadProblem(message: "script file is not UTF-8 text: \(path)"))
+        return .failure(ScriptReadProblem(message: "\(name) is not UTF-8 text"))
     }
     return .success(text)
 }

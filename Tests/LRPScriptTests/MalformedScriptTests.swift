@@ -14,6 +14,11 @@ final class MalformedScriptTests: XCTestCase {
     /// Where `load` says it differently from LRPKit (a folder is taken for a tutorial network).
     static let phrases = ["toolbox/a-folder.txt": "holds no tutorial weight files"]
 
+    /// Files LRPKit's strict default refuses but `load tensor` accepts: a data tensor may hold
+    /// NaN and infinities (issue 9.9, checked in `HostileScriptTests.testNonFiniteTensorsLoadBack`);
+    /// a float64 beyond float32 becomes an infinity, as numpy's `astype(float32)` makes it.
+    static let acceptedByLoad: Set = ["npy/nan.npy", "npy/inf.npy", "npy/f8-beyond-float32.npy"]
+
     func testLoadingEachMalformedFileFailsWithStatusOneNamingIt() throws {
         try checkCorpus { $0 != "network" }
     }
@@ -29,7 +34,8 @@ final class MalformedScriptTests: XCTestCase {
         var checked = 0
         for line in manifest.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard include(fields[0]), let statement = Self.statements[fields[0]] else { continue }
+            guard include(fields[0]), let statement = Self.statements[fields[0]],
+                  !Self.acceptedByLoad.contains(fields[1]) else { continue }
             let path = "\(Self.corpus)/\(fields[1])"
             let phrase = Self.phrases[fields[1]] ?? fields[2]
             let result = try runLRPS(["-e", "x = \(statement) \"\(path)\""])

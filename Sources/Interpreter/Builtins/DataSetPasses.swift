@@ -10,6 +10,9 @@ extension Evaluator {
                      _ body: (Range<Int>) throws -> Tensor) throws -> Tensor {
         // Each slice is copied into the joined result as it comes (no list of slices joined at
         // the end, which held the whole result twice).
+        guard count > 0 else {
+            throw LRPError.invalidArgument("\(task): the data set is empty (0 samples)")
+        }
         var joined: [Float] = []
         var trailing: [Int]? = nil
         var done = 0
@@ -31,8 +34,7 @@ extension Evaluator {
             done = range.upperBound
             host.progress(task, completed: done, total: count)
         }
-        guard let trailing else { return try Tensor.concatenated([]) }  // nothing ran: its error
-        return try Tensor(shape: [count] + trailing, scalars: joined)
+        return try Tensor(shape: [count] + (trailing ?? []), scalars: joined)
     }
 }
 

@@ -25,11 +25,11 @@ let tensorBuiltins: [Builtin] = [
     },
     Builtin("max", .tensor, usage: "max(X, axis=A)", "Largest value, or the largest along one axis.",
             keywords: ["axis"]) { c in
-        try reduce(&c) { t in .number(Double(t.max() ?? .nan)) } along: { t, a in try t.max(axis: a) }
+        try reduce(&c) { t in .number(Double(try nonEmpty(t, "max").max()!)) } along: { t, a in try t.max(axis: a) }
     },
     Builtin("min", .tensor, usage: "min(X, axis=A)", "Smallest value, or the smallest along one axis.",
             keywords: ["axis"]) { c in
-        try reduce(&c) { t in .number(Double(t.min() ?? .nan)) } along: { t, a in -(try (-t).max(axis: a)) }
+        try reduce(&c) { t in .number(Double(try nonEmpty(t, "min").min()!)) } along: { t, a in try t.min(axis: a) }
     },
     Builtin("argmax", .tensor, usage: "argmax(X, axis=A)", "Index of the largest value along an axis (default: the last).",
             details: "argmax(Y, axis=1) of network outputs N x 10 gives the predicted digits.",
@@ -99,7 +99,7 @@ let tensorBuiltins: [Builtin] = [
         guard classes >= 1, classes <= 1 << 20 else { throw c.fail("onehot: CLASSES must be in 1...1048576", argument: 1) }
         let ints = try labels.scalars.map { v -> Int in
             guard v == v.rounded(), Swift.abs(v) < 1e9 else {
-                throw c.fail("onehot: label \(formatScalar(v)) is not a whole number in range", argument: 0)
+                throw c.fail("onehot: label \(formatNumber(v)) is not a whole number in range", argument: 0)
             }
             return Int(v)
         }
@@ -195,4 +195,12 @@ extension Array where Element == (Int, Int) {
     func prefixPadded(for x: Tensor) -> [(before: Int, after: Int)] {
         (x.rank >= 3 ? [(before: 0, after: 0)] : []) + map { (before: $0.0, after: $0.1) }
     }
+}
+
+/// `t`, or an error when it has no elements (an empty tensor has no largest or smallest value).
+private func nonEmpty(_ t: Tensor, _ operation: String) throws -> Tensor {
+    guard t.count > 0 else {
+        throw LRPError.invalidArgument("\(operation): the tensor of shape \(describe(shape: t.shape)) is empty, so it has no \(operation == "max" ? "largest" : "smallest") value")
+    }
+    return t
 }

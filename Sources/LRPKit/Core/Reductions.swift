@@ -7,6 +7,7 @@ extension Tensor {
         return Float(total)
     }
 
+    /// nil for an empty tensor (it has no largest value).
     public func max() -> Float? { scalars.max() }
     public func min() -> Float? { scalars.min() }
 
@@ -26,8 +27,14 @@ extension Tensor {
         let outer = shape[..<axis].reduce(1, *)
         let length = shape[axis]
         let inner = shape[(axis + 1)...].reduce(1, *)
-        var out = [Float](repeating: 0, count: outer * inner)
+        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [outer, inner]))
         scalars.withUnsafeBufferPointer { p in
+            // An empty axis: every result reduces no values (a base pointer into the empty
+            // buffer would be out of range).
+            guard length > 0 else {
+                for k in out.indices { out[k] = body(p, 0, inner) }
+                return
+            }
             for o in 0..<outer {
                 for i in 0..<inner {
                     let base = UnsafeBufferPointer(rebasing: p[(o * length * inner + i)...])
@@ -49,13 +56,26 @@ extension Tensor {
     }
 
     public func max(axis: Int, keepingDimension: Bool = false) throws -> Tensor {
-        let resolved = try resolve(axis: axis, operation: "max")
+        try extreme(axis: axis, operation: "max", keepingDimension: keepingDimension, by: >)
+    }
+
+    public func min(axis: Int, keepingDimension: Bool = false) throws -> Tensor {
+        try extreme(axis: axis, operation: "min", keepingDimension: keepingDimension, by: <)
+    }
+
+    /// The largest (`>`) or smallest (`<`) value along `axis`; an empty axis has none (as numpy).
+    private func extreme(axis: Int, operation: String, keepingDimension: Bool,
+                         by better: @escaping (Float, Float) -> Bool) throws -> Tensor {
+        let resolved = try resolve(axis: axis, operation: operation)
         guard shape[resolved] > 0 else {
-            throw LRPError.invalidArgument("max: axis \(axis) is empty")
+            throw LRPError.invalidArgument("\(operation): axis \(axis) of shape \(describe(shape: shape)) is empty, so it has no \(operation == "max" ? "largest" : "smallest") value")
         }
-        return try reduce(axis: axis, operation: "max", keepingDimension: keepingDimension) { p, n, step in
+        return try reduce(axis: axis, operation: operation, keepingDimension: keepingDimension) { p, n, step in
             var best = p[0]
-            for k in 1..<Swift.max(n, 1) { best = Swift.max(best, p[k * step]) }
+            // NaN wins, as in numpy: a comparison with NaN is false, so test it explicitly.
+            for k in 1..<Swift.max(n, 1) where best.isNaN == false && (p[k * step].isNaN || better(p[k * step], best)) {
+                best = p[k * step]
+            }
             return best
         }
     }

@@ -13,7 +13,9 @@ extension Tensor {
             throw LRPError.shapeMismatch(operation: "index",
                 "\(selections.count) indices for a tensor of shape \(describe(shape: shape))")
         }
-        var picks: [[Int]] = []
+        // Each axis's pick is a strided range, never a list of indices: a list would cost
+        // 8 bytes per index even when another axis is empty (0 x 2^30 tensors).
+        var picks: [Pick] = []
         var keep: [Bool] = []
         for (axis, selection) in selections.enumerated() {
             let n = shape[axis]
@@ -23,40 +25,47 @@ extension Tensor {
                 guard j >= 0, j < n else {
                     throw LRPError.invalidArgument("index \(i) is out of range for axis \(axis) of size \(n) (shape \(describe(shape: shape)))")
                 }
-                picks.append([j]); keep.append(false)
+                picks.append(Pick(start: j, step: 1, count: 1)); keep.append(false)
             case .range(let start, let end, let step):
                 guard step != 0 else { throw LRPError.invalidArgument("slice step cannot be zero") }
                 picks.append(Tensor.rangeIndices(start: start, end: end, step: step, count: n)); keep.append(true)
             }
         }
-        for axis in selections.count..<rank { picks.append(Array(0..<shape[axis])); keep.append(true) }
+        for axis in selections.count..<rank { picks.append(Pick(start: 0, step: 1, count: shape[axis])); keep.append(true) }
         let strides = Tensor.strides(of: shape)
-        let outShape = zip(picks, keep).filter { $0.1 }.map { $0.0.count }
+        let counts = picks.map(\.count)
+        let outShape = zip(counts, keep).filter { $0.1 }.map { $0.0 }
         var out: [Float] = []
-        out.reserveCapacity(try Tensor.elementCount(of: picks.map(\.count)))
+        out.reserveCapacity(try Tensor.elementCount(of: counts))
         // The last axis is copied in a tight loop; the others are walked recursively.
         func walk(_ axis: Int, _ offset: Int) {
             if axis == rank - 1 {
-                for j in picks[axis] { out.append(scalars[offset + j]) }
+                for j in picks[axis].indices { out.append(scalars[offset + j]) }
                 return
             }
-            for j in picks[axis] { walk(axis + 1, offset + j * strides[axis]) }
+            for j in picks[axis].indices { walk(axis + 1, offset + j * strides[axis]) }
         }
-        if rank == 0 { out = scalars } else if !picks.contains(where: \.isEmpty) { walk(0, 0) }
+        if rank == 0 { out = scalars } else if !counts.contains(0) { walk(0, 0) }
         return Tensor(unchecked: outShape, scalars: out)
     }
 
     /// Python's slice semantics: clamp, then step.
-    static func rangeIndices(start: Int?, end: Int?, step: Int, count n: Int) -> [Int] {
+    static func rangeIndices(start: Int?, end: Int?, step: Int, count n: Int) -> Pick {
         func clamp(_ v: Int, _ low: Int, _ high: Int) -> Int { Swift.min(Swift.max(v, low), high) }
         if step > 0 {
             let s = start.map { clamp($0 < 0 ? $0 + n : $0, 0, n) } ?? 0
             let e = end.map { clamp($0 < 0 ? $0 + n : $0, 0, n) } ?? n
-            return s < e ? Array(stride(from: s, to: e, by: step)) : []
+            return Pick(start: s, step: step, count: s < e ? (e - s + step - 1) / step : 0)
         }
         let s = start.map { clamp($0 < 0 ? $0 + n : $0, -1, n - 1) } ?? n - 1
         let e = end.map { clamp($0 < 0 ? $0 + n : $0, -1, n - 1) } ?? -1
-        return s > e ? Array(stride(from: s, to: e, by: step)) : []
+        return Pick(start: s, step: step, count: s > e ? (s - e - step - 1) / -step : 0)
+    }
+
+    /// The indices `start, start + step, ...` (`count` of them) that a selection takes on one axis.
+    struct Pick {
+        let start: Int, step: Int, count: Int
+        var indices: some Sequence<Int> { (0..<count).lazy.map { start + $0 * step } }
     }
 
     /// Pads each axis with `before`/`after` entries of `value`. `widths` covers leading axes;

@@ -43,19 +43,25 @@ public struct Tensor: Equatable, Sendable {
     public var rank: Int { shape.count }
 
     /// The product of `shape`, checked against overflow and `maximumElementCount`.
+    ///
+    /// A zero dimension makes the product 0, but the other dimensions are bounded as if it were 1:
+    /// operations size index lists and intermediate buffers by single dimensions and partial
+    /// products, so `0 x 2^32 x 2^32` must be refused here, not die in an allocation later.
     public static func elementCount(of shape: [Int]) throws -> Int {
-        var count = 1
+        var nonzero = 1
+        var hasZero = false
         for dimension in shape {
             guard dimension >= 0 else {
                 throw LRPError.invalidArgument("negative dimension in shape \(describe(shape: shape))")
             }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if dimension == 0 { hasZero = true; continue }
+            let (product, overflow) = nonzero.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= maximumElementCount else {
                 throw LRPError.tooLarge("shape \(describe(shape: shape)) is larger than the memory limit of \(byteSize(maximumElementCount * 4)) per tensor")
             }
-            count = product
+            nonzero = product
         }
-        return count
+        return hasZero ? 0 : nonzero
     }
 
     /// The same values under another shape; one dimension may be -1 and is inferred.
@@ -118,7 +124,7 @@ extension Tensor: CustomStringConvertible {
         guard let lowest = scalars.min(), let highest = scalars.max() else {
             return "tensor \(describe(shape: shape)) float32 (empty)"
         }
-        return "tensor \(describe(shape: shape)) float32 min \(formatScalar(lowest)) max \(formatScalar(highest))"
+        return "tensor \(describe(shape: shape)) float32 min \(formatNumber(lowest)) max \(formatNumber(highest))"
     }
 }
 
@@ -128,15 +134,4 @@ func byteSize(_ bytes: Int) -> String {
     var value = Double(bytes), unit = 0
     while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
     return unit == 0 ? "\(bytes) bytes" : String(format: value == value.rounded() ? "%.0f %@" : "%.1f %@", value, units[unit])
-}
-
-/// Prints a Float the way numpy does for short summaries: up to 6 significant digits.
-public func formatScalar(_ value: Float) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e7 { return String(Int(value)) }
-    var text = String(format: "%.6g", Double(value))
-    if text.contains("e") { return text }
-    while text.hasSuffix("0") { text.removeLast() }
-    return text
 }

@@ -16,29 +16,59 @@ struct NumberText {
         // A guess (about 10 bytes a number), capped: the text, not its size, decides the count.
         parsed.values.reserveCapacity(Swift.min(bytes.count / 10 + 1, 1 << 24))
         try bytes.withUnsafeBufferPointer { buffer in
-            try parse(buffer, path: path, into: &parsed)
+            try parse(UnsafeBufferPointer(rebasing: buffer[byteOrderMarkLength(buffer)...]), path: path, into: &parsed)
         }
         return parsed
+    }
+
+    /// 3 when `text` starts with a UTF-8 byte-order mark (some Windows editors write one), else 0.
+    static func byteOrderMarkLength<C: Collection>(_ text: C) -> Int where C.Element == UInt8 {
+        text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    /// The lines of a text file: a leading byte-order mark dropped; LF, CR LF and a lone CR (old
+    /// Mac files) all end a line. A final line end does not start another line.
+    static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = byteOrderMarkLength(bytes)
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A || byte == 0x0D {
+                lines.append(bytes[start..<index])
+                index += byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A ? 2 : 1
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        if start < bytes.count { lines.append(bytes[start...]) }
+        return lines
     }
 
     /// Parses one line's worth of text (the Toolbox format keeps a layer's weights on one line).
     static func parseLine(_ bytes: ArraySlice<UInt8>, path: String, line: Int) throws -> [Float] {
         var parsed = Parsed()
         try bytes.withUnsafeBufferPointer { buffer in
-            try parse(buffer, path: path, firstLine: line, into: &parsed)
+            try parse(buffer, path: path, firstLine: line, recognised: true, into: &parsed)
         }
         return parsed.values
     }
 
+    /// `recognised`: the caller already knows the text is of the expected kind (a Toolbox layer
+    /// line), so a bad token may be quoted even before any number was read.
     private static func parse(_ text: UnsafeBufferPointer<UInt8>, path: String, firstLine: Int = 1,
-                              into parsed: inout Parsed) throws {
+                              recognised: Bool = false, into parsed: inout Parsed) throws {
         var index = 0
         var line = firstLine
         var countOnLine = 0
         let end = text.count
         while index < end {
             let byte = text[index]
-            if byte == UInt8(ascii: "\n") {
+            // LF, CR LF and a lone CR (old Mac line ends) each end one line.
+            let lineEnd = byte == UInt8(ascii: "\n")
+                || (byte == 0x0D && (index + 1 == end || text[index + 1] != UInt8(ascii: "\n")))
+            if lineEnd {
                 if countOnLine > 0 { parsed.rows.append((line, countOnLine)) }
                 countOnLine = 0
                 line += 1
@@ -46,7 +76,7 @@ struct NumberText {
             } else if isSpace(byte) {
                 index += 1
             } else if byte == UInt8(ascii: "#") {
-                while index < end, text[index] != UInt8(ascii: "\n") { index += 1 }
+                while index < end, text[index] != UInt8(ascii: "\n"), text[index] != 0x0D { index += 1 }
             } else {
                 var tokenEnd = index
                 while tokenEnd < end, !isSpace(text[tokenEnd]), text[tokenEnd] != UInt8(ascii: "\n") {
@@ -54,7 +84,8 @@ struct NumberText {
                 }
                 let token = UnsafeBufferPointer(rebasing: text[index..<tokenEnd])
                 countOnLine += 1
-                parsed.values.append(try value(of: token, path: path, line: line, column: countOnLine))
+                parsed.values.append(try value(of: token, path: path, line: line, column: countOnLine,
+                                               recognised: recognised || !parsed.values.isEmpty))
                 index = tokenEnd
             }
         }
@@ -67,13 +98,20 @@ struct NumberText {
     }
 
     private static func value(of token: UnsafeBufferPointer<UInt8>, path: String, line: Int,
-                              column: Int) throws -> Float {
+                              column: Int, recognised: Bool) throws -> Float {
         let wide: Double
         if let fast = fastDecimal(token) {
             wide = fast
-        } else if let slow = Double(String(decoding: token, as: UTF8.self)) {
+        } else if !token.contains(0), let slow = Double(String(decoding: token, as: UTF8.self)) {
+            // (Double(String) stops at a NUL byte as C's strtod does, so "0.25\0junk" would read
+            // as 0.25: a token holding one is not a number.)
             wide = slow
         } else {
+            // Quote the token only after the file has shown itself to be numbers: the first
+            // word of some other file (a password, a key) must not end up in a message.
+            guard recognised else {
+                throw LRPError.file(path: path, "line \(line), value \(column) is not a number: not a text file of numbers")
+            }
             throw LRPError.file(path: path, "line \(line), value \(column): '\(shown(token))' is not a number")
         }
         let narrow = Float(wide)
@@ -86,7 +124,7 @@ struct NumberText {
 
     private static func shown(_ token: UnsafeBufferPointer<UInt8>) -> String {
         let text = String(decoding: token.prefix(24), as: UTF8.self)
-        return token.count > 24 ? text + "..." : text
+        return escapingControlCharacters(token.count > 24 ? text + "..." : text)
     }
 
     private static let powersOfTen: [Double] = (0...22).map { exponent in

@@ -14,8 +14,7 @@ public enum ToolboxModel {
 
     /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
     public static func parse(_ bytes: [UInt8], path: String, droppingFinalSoftMax: Bool = false) throws -> Network {
-        var lines: [ArraySlice<UInt8>] = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
+        let lines = NumberText.lines(bytes)
         var layers: [any Layer] = []
         var layerLines: [Int] = []
         var index = 0
@@ -29,11 +28,11 @@ public enum ToolboxModel {
             let numbers = words.dropFirst()
             func dimensions(_ count: Int) throws -> [Int] {
                 guard numbers.count == count else {
-                    throw fail(lineNumber, "\(name) needs \(count) numbers, got \(numbers.count): '\(words.joined(separator: " "))'")
+                    throw fail(lineNumber, "\(name) needs \(count) numbers, got \(numbers.count): '\(excerpt(words.joined(separator: " "), limit: 60))'")
                 }
                 return try numbers.map { word in
                     guard let value = Int(word), value >= 1, value <= 1 << 24 else {
-                        throw fail(lineNumber, "'\(word)' is not a sensible size for \(name)")
+                        throw fail(lineNumber, "'\(excerpt(word))' is not a sensible size for \(name)")
                     }
                     return value
                 }
@@ -87,7 +86,16 @@ public enum ToolboxModel {
             case "Tanh":
                 throw fail(lineNumber, "Tanh layers are not supported")
             default:
-                throw fail(lineNumber, "unknown layer type '\(name)' (expected Linear, Convolution, Rect, SumPool, MaxPool, Flatten)")
+                // Quote the word only in a file that has shown itself to be a model: the first
+                // word of some other file (a token, a password) must not end up in a message.
+                // A first line shaped like a header (a word, then sizes) is quoted; anything else
+                // there means the file is something else.
+                let looksLikeHeader = name.count <= 24 && name.allSatisfy { $0.isASCII && $0.isLetter }
+                    && !numbers.isEmpty && numbers.allSatisfy { Int($0) != nil }
+                guard !layers.isEmpty || looksLikeHeader else {
+                    throw fail(lineNumber, "not an LRP Toolbox model: the first line is not a layer (Linear, Convolution, Rect, SumPool, MaxPool, Flatten)")
+                }
+                throw fail(lineNumber, "unknown layer type '\(excerpt(name))' (expected Linear, Convolution, Rect, SumPool, MaxPool, Flatten)")
             }
             } catch let error as LRPError {
                 // A layer's own complaint (shapes, strides) gets the file and line.

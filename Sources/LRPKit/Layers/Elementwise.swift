@@ -15,7 +15,7 @@ public struct ReLU: Layer {
         return try Tensor.combine(gradient, input, operation: "relu") { g, x in x > 0 ? g : 0 }
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }
@@ -29,14 +29,16 @@ public struct Flatten: Layer {
 
     public func forward(_ input: Tensor) throws -> Tensor {
         guard input.rank >= 1 else { throw LRPError.shapeMismatch(operation: "flatten", "needs a batch, got a scalar") }
-        return try input.reshaped([input.shape[0], -1])
+        // The per-sample size written out, not inferred with -1: an empty batch (0 x ...) has
+        // nothing to infer it from.
+        return try input.reshaped([input.shape[0], input.shape.dropFirst().reduce(1, *)])
     }
 
     public func gradprop(_ gradient: Tensor, input: Tensor) throws -> Tensor {
         try passThrough(gradient, input: input, rule: .identity, layer: self)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }
@@ -58,7 +60,7 @@ public struct Reshape: Layer {
         try passThrough(gradient, input: input, rule: .identity, layer: self)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }

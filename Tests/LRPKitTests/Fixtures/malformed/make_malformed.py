@@ -226,7 +226,7 @@ toolbox = {
 }
 for name, (text, phrase) in toolbox.items():
     put("toolbox", f"toolbox/{name}", text, phrase)
-put("toolbox", "toolbox/binary.txt", bytes((i * 37 + 11) % 256 for i in range(200)), "unknown layer type")
+put("toolbox", "toolbox/binary.txt", bytes((i * 37 + 11) % 256 for i in range(200)), "line 1: not an LRP Toolbox model")
 put("toolbox", "toolbox/garbage.txt.gz", b"\x1f\x8b\x08\x00" + b"\x01" * 40, "corrupt gzip data")
 put("toolbox", "toolbox/truncated.txt.gz", gz((b"Linear 2 2\n" + b"1 2 3 4\n0 0\n") * 50)[:40], "truncated")
 folder("toolbox", "toolbox/a-folder.txt", "is not a regular file")
