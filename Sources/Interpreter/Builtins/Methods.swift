@@ -51,7 +51,7 @@ let methodBuiltins: [Builtin] = [
 private func methodBuiltin(_ name: String, _ summary: String, details: String = "", keywords: [String] = [],
                            wordKeywords: [String] = [],
                            _ method: @escaping @Sendable (inout Call) throws -> AttributionMethod) -> Builtin {
-    let usage = "\(name) NET X T | \(name) NET DATASET pad=P batch=64 target=label|predicted"
+    let usage = "\(name) NET X T | \(name) NET DATASET"
     let common = """
         T holds one target row per sample of X (one-hot labels: the target class's score is explained).
         With a DATASET: every image, in batches on all cores, with progress and Ctrl-C.

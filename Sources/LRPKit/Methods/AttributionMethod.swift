@@ -36,9 +36,9 @@ public enum AttributionMethod: Sendable, CustomStringConvertible {
         case .gradientTimesInput: return "gradient x input"
         case .integratedGradients(let baseline, let steps): return "integrated gradients (\(steps) steps, baseline \(baseline))"
         case .smoothGrad(let base, let sigma, let samples, let seed):
-            return "smoothgrad of \(base.rawValue) (sigma \(formatScalar(Float(sigma))), \(samples) samples, seed \(seed))"
+            return "smoothgrad of \(base.rawValue) (sigma \(formatNumber(Float(sigma))), \(samples) samples, seed \(seed))"
         case .occlusion(let window, let stride, let baseline):
-            return "occlusion (\(window)x\(window) stride \(stride), baseline \(formatScalar(baseline)))"
+            return "occlusion (\(window)x\(window) stride \(stride), baseline \(formatNumber(baseline)))"
         }
     }
 
@@ -76,7 +76,7 @@ public enum Baseline: Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .value(let v): return formatScalar(v)
+        case .value(let v): return formatNumber(v)
         case .tensor(let t): return "a \(describe(shape: t.shape)) tensor"
         }
     }
