@@ -15,7 +15,6 @@ cases with their parameters to manifest.json. SmoothGrad is Captum's NoiseTunnel
 explicitly: torch.normal is replaced by the noise lrps draws, numpy's RandomState(seed + i).randn(
 samples, H, W, 1) * sigma for digit i.
 """
-import gzip
 import json
 import os
 import sys
@@ -23,6 +22,9 @@ import sys
 import numpy as np
 import torch
 from torch import nn
+sys.dont_write_bytecode = True  # keep the worktree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mnist_digits import digits  # noqa: E402
 from captum.attr import IntegratedGradients, InputXGradient, NoiseTunnel, Occlusion, Saliency
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -30,13 +32,6 @@ OUT = os.path.join(ROOT, "Tests", "LRPKitTests", "Fixtures", "methods")
 INDICES = [8915, 1318, 7221, 7540]
 
 
-def digits():
-    with gzip.open(os.path.join(ROOT, "data/mnist/t10k-images-idx3-ubyte.gz")) as f:
-        images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
-    with gzip.open(os.path.join(ROOT, "data/mnist/t10k-labels-idx1-ubyte.gz")) as f:
-        labels = np.frombuffer(f.read(), np.uint8, offset=8)
-    x = (images[INDICES].astype(np.float64) / 255 * 2 - 1).astype(np.float32)
-    return x.reshape(-1, 28, 28, 1), labels[INDICES].astype(int)
 
 
 def text(path, shape):
@@ -89,7 +84,7 @@ def smooth_noise(shape, sigma, samples, seed):
 def main():
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
-    x28, labels = digits()
+    x28, labels = digits(INDICES)
     manifest = {"indices": INDICES, "labels": labels.tolist(), "cases": []}
     for net_name, model, x in [("mlp", mlp(), x28), ("cnn", cnn(), np.pad(x28, ((0, 0), (2, 2), (2, 2), (0, 0)), constant_values=-1))]:
         for p in model.parameters():
