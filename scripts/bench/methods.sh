@@ -17,8 +17,10 @@ cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
 THREADS=${THREADS:-$(nproc)}   # lrps uses every core; torch gets the same count
 PYTHON=${PYTHON:-python3}
-LRPS=.build/release/lrps
-swift build -c release --product lrps >&2
+# BUILD_PATH: where the release build goes (default .build); LRPS is its lrps.
+BUILD_PATH=${BUILD_PATH:-.build}
+swift build -c release --product lrps --build-path "$BUILD_PATH" >&2
+LRPS=$BUILD_PATH/release/lrps
 WHOLE="python3 scripts/bench/time-process.py"
 export OPENBLAS_NUM_THREADS=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
