@@ -102,7 +102,11 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t): return .tensor(-t)
+            case .tensor(let t):
+                do { _ = try Tensor.allocationCount(of: t.shape) } catch {
+                    throw self.error("'-': \(error)", at: position)
+                }
+                return .tensor(-t)
             case let other:
                 throw error("cannot negate \(other.typeName)", at: position)
             }
@@ -232,7 +236,10 @@ final class Evaluator {
             case "*": return .tensor(try x * y)
             case "/": return .tensor(try x / y)
             case "^":
-                if y.count == 1, y.rank == 0 || b.isNumber { return .tensor(x.raised(to: y.scalars[0])) }
+                if y.count == 1, y.rank == 0 || b.isNumber {
+                    _ = try Tensor.allocationCount(of: x.shape)
+                    return .tensor(x.raised(to: y.scalars[0]))
+                }
                 return .tensor(try Tensor.combine(x, y, operation: "^") { Float(Foundation.pow(Double($0), Double($1))) })
             case "@":
                 return .tensor(try x.matmul(y))

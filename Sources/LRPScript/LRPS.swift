@@ -28,9 +28,9 @@ struct LRPS: ParsableCommand {
     var notebook: [String] = []
 
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("""
-        The largest tensor a statement may create, e.g. 512M or 8G (default 4G, or \
-        $LRPS_MEMORY_LIMIT). A statement asking for more fails with a message instead of \
-        exhausting the machine.
+        The memory all live data may take, e.g. 512M or 8G (default 4G, or $LRPS_MEMORY_LIMIT): \
+        tensors in variables and in work, decompressed files, parsed text. A statement asking \
+        for more fails with a message naming it instead of exhausting the machine.
         """, valueName: "size"))
     var memoryLimit: String?
 
@@ -111,7 +111,9 @@ struct LRPS: ParsableCommand {
                 errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
                 return 2
             }
-            Tensor.maximumElementCount = bytes / MemoryLayout<Float>.size
+            MemoryBudget.limit = bytes
+        } else {
+            MemoryBudget.limit = MemoryBudget.defaultLimit  // (sets the baseline: now, at start-up)
         }
         let terminal = TerminalHost(output: output, progressOutput: errors,
                                     environment: ProcessInfo.processInfo.environment)

@@ -210,7 +210,7 @@ final class IOTests: XCTestCase {
         }
         let many = try NumberText.parse(Array(texts.joined(separator: "\n").utf8), path: "t")
         XCTAssertEqual(many.values, texts.map { Float(Double($0)!) })
-        XCTAssertEqual(many.rows.count, 2000)
+        XCTAssertEqual(many.rowCount, 2000)
     }
 
     func testMalformedWeightFilesNameFileAndLine() throws {

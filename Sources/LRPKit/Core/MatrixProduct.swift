@@ -39,7 +39,7 @@ extension Tensor {
             throw LRPError.shapeMismatch(operation: "matmul",
                 "inner dimensions differ: \(describe(shape: shape))\(transposingSelf ? "ᵀ" : "") . \(describe(shape: other.shape))\(transposingOther ? "ᵀ" : "")")
         }
-        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [m, n]))
+        var out = [Float](repeating: 0, count: try Tensor.allocationCount(of: [m, n]))
         scalars.withUnsafeBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in

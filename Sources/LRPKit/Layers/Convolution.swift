@@ -69,7 +69,7 @@ public struct Convolution: LinearMap {
             throw LRPError.shapeMismatch(operation: description,
                 "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
         }
-        let count = try Tensor.elementCount(of: [rows, out])
+        let count = try Tensor.allocationCount(of: [rows, out])
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let c = buffer.baseAddress!
             // The bias is added (and the output rectified) block by block right after each
@@ -150,7 +150,7 @@ public struct Convolution: LinearMap {
             throw LRPError.shapeMismatch(operation: description,
                 "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
         }
-        let count = try Tensor.elementCount(of: inputShape)
+        let count = try Tensor.allocationCount(of: inputShape)
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let dst = buffer.baseAddress!
             gradient.scalars.withUnsafeBufferPointer { g in

@@ -49,7 +49,7 @@ public struct Linear: LinearMap {
             return rectifying ? out.maximum(0) : out
         }
         let (rows, n, k) = (x.shape[0], weight.shape[1], inputCount)
-        let count = try Tensor.elementCount(of: [rows, n])
+        let count = try Tensor.allocationCount(of: [rows, n])
         guard count > 0 else { return Tensor(unchecked: [rows, n], scalars: []) }
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let c = buffer.baseAddress!
