@@ -33,7 +33,7 @@ let package = Package(
             ]),
 
         // Benchmark driver for scripts/bench/run.sh (issue 4).
-        .executableTarget(name: "LRPBench", dependencies: ["LRPKit"]),
+        .executableTarget(name: "LRPBench", dependencies: ["LRPKit", "CBLAS"]),
 
         .testTarget(name: "LRPKitTests", dependencies: ["LRPKit"],
                     resources: [.copy("Fixtures")]),

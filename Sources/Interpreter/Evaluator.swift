@@ -9,6 +9,8 @@ final class Evaluator {
     private var lines: [String] = []
     private var file = ""
     let cancellation = Cancellation()
+    /// The generator of `rand`/`randn`/`randint`/`permutation`; `seed=` replaces it.
+    var random: RandomState?
 
     init(host: Host, workingDirectory: String?) {
         self.host = host
@@ -102,7 +104,7 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t):
+            case .tensor(let t), .mask(let t):
                 do { _ = try Tensor.allocationCount(of: t.shape) } catch {
                     throw self.error("'-': \(error)", at: position)
                 }
@@ -253,7 +255,7 @@ final class Evaluator {
                 case ">": test = { $0 > $1 }
                 default: test = { $0 >= $1 }
                 }
-                return .tensor(try Tensor.combine(x, y, operation: op) { test($0, $1) ? 1 : 0 })
+                return .mask(try Tensor.combine(x, y, operation: op) { test($0, $1) ? 1 : 0 })
             }
         } catch let failure as LRPError {
             if case .shapeMismatch(_, let detail) = failure {
@@ -267,7 +269,7 @@ final class Evaluator {
 
     private func numericTensor(_ v: Value) -> Tensor? {
         switch v {
-        case .tensor(let t): return t
+        case .tensor(let t), .mask(let t): return t
         case .number(let n): return Tensor(scalar: Float(n))
         case .list(let items):
             // A (nested) list of numbers, as numpy treats it in arithmetic.
@@ -281,8 +283,9 @@ final class Evaluator {
     // MARK: Indexing
 
     private func index(_ base: Value, _ items: [IndexItem], at position: Position) throws(ScriptError) -> Value {
-        func integer(_ expr: Expr) throws(ScriptError) -> Int {
-            let v = try single(expr)
+        func integer(_ expr: Expr, _ value: Value? = nil) throws(ScriptError) -> Int {
+            let v: Value
+            if let value { v = value } else { v = try single(expr) }
             let n: Double
             switch v {
             case .number(let x): n = x
@@ -295,9 +298,21 @@ final class Evaluator {
             return Int(n)
         }
         var selections: [AxisSelection] = []
-        for item in items {
+        var picker: (Selector, Position)? = nil
+        for (k, item) in items.enumerated() {
             switch item {
-            case .index(let e): selections.append(.index(try integer(e)))
+            case .index(let e):
+                let value = try single(e)
+                if let selector = try selector(value, at: e.position) {
+                    // `X[mask]`, `X[indices]`: numpy's fancy selection, along the first axis only.
+                    guard k == 0 else {
+                        throw error("a mask or a list of indices selects along the first axis; put it first: X[\(value.typeName == "a mask" ? "mask" : "indices"), ...]", at: e.position)
+                    }
+                    picker = (selector, e.position)
+                    selections.append(.all)
+                } else {
+                    selections.append(.index(try integer(e, value)))
+                }
             case .slice(let s, let e, let st):
                 let start = try s.map { (x) throws(ScriptError) in try integer(x) }
                 let end = try e.map { (x) throws(ScriptError) in try integer(x) }
@@ -306,11 +321,30 @@ final class Evaluator {
                 selections.append(.range(start: start, end: end, step: step))
             }
         }
+        if let (selector, at) = picker {
+            let picked = try select(base, selector, at: at)
+            guard selections.count > 1 else { return picked }
+            return try index(picked, selections: selections, at: position)
+        }
+        return try index(base, selections: selections, at: position)
+    }
+
+    /// `base[selections]` once the index expressions are evaluated.
+    private func index(_ base: Value, selections: [AxisSelection], at position: Position) throws(ScriptError) -> Value {
         switch base {
         case .tensor(let t):
             do {
                 let result = try t.sliced(selections)
                 return result.rank == 0 ? .number(Double(result.scalars[0])) : .tensor(result)
+            } catch let failure as LRPError {
+                throw error(failure.description, at: position)
+            } catch {
+                throw self.error("\(error)", at: position)
+            }
+        case .mask(let m):
+            do {
+                let result = try m.sliced(selections)
+                return result.rank == 0 ? .boolean(result.scalars[0] != 0) : .mask(result)
             } catch let failure as LRPError {
                 throw error(failure.description, at: position)
             } catch {
@@ -368,7 +402,10 @@ final class Evaluator {
             case "name": return .string(d.name)
             default: members = ["images", "labels", "targets", "count", "name"]
             }
-        case .tensor(let t):
+        case .record(let fields):
+            if let field = fields.first(where: { $0.key == name }) { return field.value }
+            members = fields.map(\.key)
+        case .tensor(let t), .mask(let t):
             switch name {
             case "shape": return .list(t.shape.map { .number(Double($0)) })
             case "count": return .number(Double(t.count))

@@ -1,3 +1,5 @@
+import LRPKit
+
 /// One lexical token with where it starts and whether whitespace preceded it.
 ///
 /// `spaceBefore` matters to the command syntax: `f (x)` passes a parenthesised argument to a
@@ -41,13 +43,3 @@ struct Token: Equatable, Sendable {
 
 /// Binary operators after which a line break continues the statement.
 let binaryOperatorSymbols: Set<String> = ["+", "-", "*", "/", "^", "@", "==", "!=", "<", "<=", ">", ">=", "=", ","]
-
-/// A number the way scripts print it: integers without a decimal point, others with up to 6 significant digits.
-func formatNumber(_ value: Double) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    var text = String(format: "%.6g", value)
-    if !text.contains("e") { while text.hasSuffix("0") { text.removeLast() } }
-    return text
-}

@@ -18,6 +18,9 @@ final class NetworkValue {
 /// Every value a script can hold.
 enum Value {
     case tensor(Tensor)
+    /// The result of comparing tensors: 0/1 values that select (`X[X > 0]`, `mnist[wrong]`)
+    /// where a tensor of numbers would index. In arithmetic it counts as its 0/1 values.
+    case mask(Tensor)
     case number(Double)
     case string(String)
     case boolean(Bool)
@@ -27,6 +30,8 @@ enum Value {
     case rule(Rule)
     case ruleSet(RuleSet)
     case dataset(Dataset)
+    /// Named values in order, made by `record(name=value, ...)`; read with `r.name`, saved as JSON.
+    case record([(key: String, value: Value)])
     /// Several results of one command (`X, T = sample ...`).
     case results([Value], names: [String])
     /// The result of a command run for its effect (`print`, `save`).
@@ -36,6 +41,8 @@ enum Value {
     var typeName: String {
         switch self {
         case .tensor: return "a tensor"
+        case .mask: return "a mask"
+        case .record: return "a record"
         case .number: return "a number"
         case .string: return "a string"
         case .boolean: return "a boolean"
@@ -59,6 +66,8 @@ extension Value {
         switch self {
         case .tensor(let t):
             return t.count <= 20 && t.count > 0 ? formatTensor(t) : t.description
+        case .mask(let m):
+            return m.count <= 20 && m.count > 0 ? formatTensor(m, truth: true) : describeMask(m)
         case .results(let values, let names):
             return zip(names, values).map { "\($0) = \($1.summary)" }.joined(separator: "\n")
         case .network(let net):
@@ -75,6 +84,9 @@ extension Value {
     var printed: String {
         switch self {
         case .tensor(let t): return t.count <= 1000 && t.count > 0 ? formatTensor(t) : t.description
+        case .mask(let m): return m.count <= 1000 && m.count > 0 ? formatTensor(m, truth: true) : describeMask(m)
+        case .record(let fields):
+            return "{" + fields.map { "\($0.key): \($0.value.listItem)" }.joined(separator: ", ") + "}"
         case .number(let v): return formatNumber(v)
         case .string(let s): return s
         case .boolean(let b): return b ? "true" : "false"
@@ -89,26 +101,35 @@ extension Value {
         }
     }
 
-    private var listItem: String {
+    var listItem: String {
         if case .string(let s) = self { return "\"\(s)\"" }
         if case .tensor(let t) = self { return t.description }
+        if case .mask(let m) = self { return describeMask(m) }
         return printed
     }
 }
 
 func describeRuleSet(_ set: RuleSet) -> String {
     if let name = set.name {
-        return name + " (" + [set.first, set.rest].compactMap { $0?.description }.joined(separator: " first, then ") + ")"
+        return name + " (" + set.weighted.map(\.description).joined(separator: " first, then ") + ")"
     }
     return set.description
 }
 
-/// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals.
-func formatTensor(_ t: Tensor) -> String {
-    if t.rank == 0 { return formatNumber(Double(t.scalars[0])) }
+/// "mask 10000 (76 true)": the one-line form of a mask too large to print.
+func describeMask(_ m: Tensor) -> String {
+    "mask \(describe(shape: m.shape)) (\(m.scalars.filter { $0 != 0 }.count) true)"
+}
+
+/// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals;
+/// with `truth`, numpy's boolean form `[ True False]`.
+func formatTensor(_ t: Tensor, truth: Bool = false) -> String {
+    if t.rank == 0 { return truth ? (t.scalars[0] != 0 ? "true" : "false") : formatNumber(Double(t.scalars[0])) }
     let integral = t.scalars.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e15 }
     var cells: [String]
-    if integral {
+    if truth {
+        cells = t.scalars.map { $0 != 0 ? " True" : "False" }
+    } else if integral {
         cells = t.scalars.map { String(Int64($0)) }
         let width = cells.map(\.count).max() ?? 0
         cells = cells.map { String(repeating: " ", count: width - $0.count) + $0 }

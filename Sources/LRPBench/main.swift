@@ -3,14 +3,19 @@
 //     LRPBench ROW [--runs N] [--batch B] [--count N] [--data DIR] [--dump FILE] [--compare FILE]
 //
 // ROW: mlp-deeptaylor, cnn-deeptaylor, cnn-forward, mlp-forward, cnn-alphabeta; cnn-layers prints
-// a per-layer CPU profile instead.
+// a per-layer CPU profile instead; `info` prints the BLAS library, kernels and threads; `peak
+// [--threads T]` times a large cblas_sgemm on T threads (the machine's attainable GFLOP/s).
 // --count N uses the first N digits (for callgrind runs).
-// Prints one line `ROW median_s min_s cpu_median_s maxrss_MB [check]`. Loading (weights, MNIST) is
-// not timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
+// Prints one line `ROW median_s min_s cpu_median_s maxrss_MB GFLOP [check]`, where GFLOP is the
+// arithmetic of the row's matrix products (see `productFLOPs`). Loading (weights, MNIST) is not
+// timed. `--dump` writes the row's result as raw little-endian Float32; `--compare` reads such a
 // file and reports max|a-b| / max|b| (the 1e-5 check against the unoptimised path).
+import CBLAS
 import Foundation
 import Glibc
 import LRPKit
+
+BLASKernel.prepare()  // before any thread: may re-run OpenBLAS's kernel choice
 
 struct Options {
     var row = ""
@@ -20,6 +25,7 @@ struct Options {
     var dump: String?
     var compare: String?
     var count = 10_000
+    var threads = 2
 }
 
 func parseOptions() -> Options {
@@ -32,6 +38,7 @@ func parseOptions() -> Options {
         case "--data": options.data = args.popFirst() ?? options.data
         case "--dump": options.dump = args.popFirst()
         case "--compare": options.compare = args.popFirst()
+        case "--threads": options.threads = max(1, Int(args.popFirst() ?? "") ?? 2)
         case "--count": options.count = min(10_000, max(1, Int(args.popFirst() ?? "") ?? 10_000))
         default: options.row = arg
         }
@@ -112,26 +119,87 @@ func maxResidentMB() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// FLOPs (2 per multiply-add) of one product of each weighted layer over `samples` samples, from
+/// the layer shapes: 2 x output positions x patch size x output channels.
+func layerFLOPs(_ net: Network, sampleShape: [Int], samples: Int) throws -> [Double] {
+    var x = try Tensor(shape: [1] + sampleShape, scalars: [Float](repeating: 0, count: sampleShape.reduce(1, *)))
+    var flops: [Double] = []
+    for layer in net.layers {
+        let y = try layer.forward(x)
+        if let conv = layer as? Convolution {
+            let positions = y.count / conv.outputChannels
+            flops.append(2 * Double(samples * positions * conv.kernelHeight * conv.kernelWidth * conv.inputChannels * conv.outputChannels))
+        } else if let linear = layer as? Linear {
+            flops.append(2 * Double(samples * linear.inputCount * linear.outputCount))
+        }
+        x = y
+    }
+    return flops
+}
+
+/// The arithmetic of a row's matrix products, as LRPKit computes them: the forward pass is one
+/// product per weighted layer (F); z^B on the first layer adds 2 F (two transposed products: the
+/// data term's forward is the network's own output, the bound terms share one product), z+ 2 F
+/// (a forward with max(0, W) and its transpose), alpha-beta 4 F (both signs). Element-wise work
+/// (ReLU, pooling, stabilise-and-divide, im2col) is not counted.
+func productFLOPs(_ row: String, _ perLayer: [Double]) -> Double {
+    let forward = perLayer.reduce(0, +)
+    if row.hasSuffix("forward") { return forward }
+    let rest = row.hasSuffix("alphabeta") ? 4.0 : 2.0
+    return forward + 2 * perLayer[0] + rest * perLayer.dropFirst().reduce(0, +)
+}
+
+/// Median GFLOP/s of a large square single-precision product on `threads` BLAS threads.
+func peakGFLOPs(threads: Int, size n: Int = 3072, runs: Int) -> (Double, Double) {
+    let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+    var c = [Float](repeating: 0, count: n * n)
+    openblas_set_num_threads(Int32(threads))
+    var times: [Double] = []
+    for _ in 0...max(1, runs) {  // the first run warms up (pages, thread pool)
+        times.append(seconds {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1,
+                        a, Int32(n), b, Int32(n), 0, &c, Int32(n))
+        })
+    }
+    openblas_set_num_threads(1)
+    times = Array(times.dropFirst()).sorted()
+    let flops = 2 * Double(n) * Double(n) * Double(n)
+    return (flops / times[times.count / 2] / 1e9, flops / times[0] / 1e9)
+}
+
 let options = parseOptions()
+if options.row == "info" {
+    print(BLASKernel.report.joined(separator: "\n"))
+    exit(0)
+}
+if options.row == "peak" {
+    let (median, best) = peakGFLOPs(threads: options.threads, runs: options.runs)
+    print(String(format: "peak %.1f %.1f", median, best))
+    exit(0)
+}
 do {
     let n = options.count
     let (allImages, allTargets) = try loadMNIST(options.data)
     let (images, targets) = n == 10_000 ? (allImages, allTargets) : (try allImages.samples(0..<n), try allTargets.samples(0..<n))
     let work: () throws -> Tensor
+    var flops = 0.0
     switch options.row {
     case "mlp-deeptaylor":
         let net = try mlp(options.data)
         let x = try images.reshaped([n, 784])
         work = { try net.explain(x, targets: targets, rules: .deepTaylor, batchSize: options.batch) }
+        flops = productFLOPs(options.row, try layerFLOPs(net, sampleShape: [784], samples: n))
     case "mlp-forward":
         let net = try mlp(options.data)
         let x = try images.reshaped([n, 784])
         work = { try net.forward(x, batchSize: options.batch) }
+        flops = productFLOPs(options.row, try layerFLOPs(net, sampleShape: [784], samples: n))
     case "cnn-deeptaylor", "cnn-alphabeta", "cnn-forward":
         let net = try cnn(options.data)
         let x = try images.paddedSpatially(2, value: -1)
         let t = try targets.reshaped([n, 1, 1, 10])
         let rules: RuleSet = options.row == "cnn-alphabeta" ? .alphaBeta() : .deepTaylor
+        flops = productFLOPs(options.row, try layerFLOPs(net, sampleShape: [32, 32, 1], samples: n))
         if options.row == "cnn-forward" {
             work = { try net.forward(x, batchSize: options.batch) }
         } else {
@@ -154,11 +222,7 @@ do {
             var r = acts.last!
             for i in net.layers.indices.reversed() {
                 backward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) {
-                    if let map = net.layers[i] as? any LinearMap {
-                        r = try map.relprop(r, input: acts[i], output: acts[i + 1], rule: rules[i])  // as Network.relprop
-                    } else {
-                        r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i])
-                    }
+                    r = try net.layers[i].relprop(r, input: acts[i], output: acts[i + 1], rule: rules[i])  // as Network.relprop
                 }
             }
         }
@@ -180,8 +244,8 @@ do {
     }
     times.sort()
     cpu.sort()
-    // wall median, wall min, CPU median (all threads), peak RSS in MB
-    var line = options.row + String(format: " %.4f %.4f %.4f %.1f", times[times.count / 2], times[0], cpu[cpu.count / 2], maxResidentMB())
+    // wall median, wall min, CPU median (all threads), peak RSS in MB, GFLOP of the products
+    var line = options.row + String(format: " %.4f %.4f %.4f %.1f %.2f", times[times.count / 2], times[0], cpu[cpu.count / 2], maxResidentMB(), flops / 1e9)
     if let path = options.dump, let result {
         let data = result.scalars.withUnsafeBufferPointer { Data(buffer: $0) }
         try data.write(to: URL(fileURLWithPath: path))

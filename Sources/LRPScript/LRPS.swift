@@ -34,6 +34,9 @@ struct LRPS: ParsableCommand {
         """, valueName: "size"))
     var memoryLimit: String?
 
+    @Flag(help: "Print the version, the BLAS library, its kernels and the thread counts, and exit.")
+    var info = false
+
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
 
@@ -75,6 +78,7 @@ struct LRPS: ParsableCommand {
     }
 
     static func main() {
+        BLASKernel.prepare()  // before any thread starts: it may re-run OpenBLAS's kernel selection
         let status: Int32
         do {
             var command = try parseAsRoot()
@@ -106,6 +110,10 @@ struct LRPS: ParsableCommand {
         let output = OutputSink(fileDescriptor: 1)
         let errors = OutputSink(fileDescriptor: 2)
         defer { output.flush(); errors.flush() }
+        if info {
+            output.write((["lrps \(lrpsVersion)"] + BLASKernel.report).joined(separator: "\n") + "\n")
+            return 0
+        }
         if let limit = memoryLimit ?? ProcessInfo.processInfo.environment["LRPS_MEMORY_LIMIT"] {
             guard let bytes = parseByteSize(limit), bytes >= 4 else {
                 errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LRPKit
 @testable import Interpreter
 
 final class ParserTests: XCTestCase {

@@ -107,6 +107,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(failing.standardError.hasPrefix("<stdin>:2:7: error: "), failing.standardError)
     }
 
+    func testInfoNamesTheBLASAndItsKernels() throws {
+        let info = try runLRPS(["--info"])
+        XCTAssertEqual(info.status, 0, info.standardError)
+        let lines = info.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "lrps " + lrpsVersion)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("BLAS: ") }, info.standardOutput)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("BLAS kernels: ") }, info.standardOutput)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("threads: ") }, info.standardOutput)
+        // A kernel set chosen by the user is kept, whatever the CPU.
+        let forced = try runLRPS(["--info"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertTrue(forced.standardOutput.contains("BLAS kernels: Prescott, OPENBLAS_CORETYPE=Prescott"), forced.standardOutput)
+    }
+
     func testVersionAndHelp() throws {
         let version = try runLRPS(["--version"])
         XCTAssertEqual(version.status, 0)

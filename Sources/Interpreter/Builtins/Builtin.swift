@@ -79,7 +79,7 @@ struct Call {
 
     func asTensor(_ v: Value, what: String, argument: Int?) throws -> Tensor {
         switch v {
-        case .tensor(let t): return t
+        case .tensor(let t), .mask(let t): return t
         case .number(let n): return Tensor(scalar: Float(n))
         case .boolean(let b): return Tensor(scalar: b ? 1 : 0)
         case .list(let items):
@@ -103,6 +103,7 @@ struct Call {
         case .number(let n): return n
         case .boolean(let b): return b ? 1 : 0
         case .tensor(let t) where t.count == 1: return Double(t.scalars[0])
+        case .mask(let t) where t.count == 1: return Double(t.scalars[0])
         default:
             throw fail("\(name): \(what) must be a number, got \(v.typeName)\(shapeNote(v))", argument: argument)
         }
@@ -143,6 +144,7 @@ struct Call {
 
     private func shapeNote(_ v: Value) -> String {
         if case .tensor(let t) = v { return " of shape \(describe(shape: t.shape))" }
+        if case .mask(let t) = v { return " of shape \(describe(shape: t.shape))" }
         return ""
     }
 

@@ -6,7 +6,11 @@ enum BLAS {
     /// single-threaded: OpenBLAS's pool threads otherwise spin in `sched_yield` for a while after
     /// every threaded call (17 % of the CPU time of `lrps scripts/tutorial.lrps`, measured with
     /// perf), taking a core from the slices.
-    static let singleThreaded: Void = openblas_set_num_threads(1)
+    /// The kernels are chosen first (`BLASKernel`), before any product.
+    static let singleThreaded: Void = {
+        BLASKernel.prepare()
+        openblas_set_num_threads(1)
+    }()
 
     /// C[m x n] (+)= op(A) . op(B), all row-major.
     static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,

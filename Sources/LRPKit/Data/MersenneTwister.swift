@@ -60,7 +60,7 @@ public struct MersenneTwister: Sendable {
     }
 
     /// The smallest all-ones bit mask that covers `value`.
-    static func mask(covering value: UInt64) -> UInt64 {
+    public static func mask(covering value: UInt64) -> UInt64 {
         var mask = value
         for shift in [1, 2, 4, 8, 16, 32] as [UInt64] { mask |= mask >> shift }
         return mask

@@ -48,7 +48,7 @@ public enum NumpyFile {
             for (index, value) in tensor.scalars.enumerated() {
                 guard value >= 0, value <= 255, value == value.rounded() else {
                     throw LRPError.file(path: path,
-                        "value \(formatScalar(value)) at flat index \(index) is not a byte (0...255, whole); cannot write uint8")
+                        "value \(formatNumber(value)) at flat index \(index) is not a byte (0...255, whole); cannot write uint8")
                 }
                 bytes.append(UInt8(value))
             }
@@ -96,7 +96,10 @@ public enum NumpyFile {
         let header = try NumpyHeader(parsing: headerText, path: path)
         let element = try ElementCodec(descr: header.descr, path: path)
         let count: Int
-        do { count = try Tensor.allocationCount(of: header.shape) } catch {
+        do { count = try Tensor.elementCount(of: header.shape) } catch {
+            throw LRPError.file(path: path, "shape \(describe(shape: header.shape)) is absurd: \(error)")
+        }
+        do { _ = try Tensor.allocationCount(of: header.shape) } catch {
             throw LRPError.file(path: path, "shape \(describe(shape: header.shape)) cannot be loaded: \(error)")
         }
         let dataStart = headerStart + headerLength
