@@ -188,7 +188,7 @@ final class Evaluator {
         var invocation = Call(name: name, arguments: positional, keywords: keywords,
                               positions: positionalAt + keywordAt, evaluator: self)
         do {
-            try invocation.checkKeywords(builtin.keywords)
+            try invocation.checkKeywords(builtin.keywords, any: builtin.acceptsAnyKeyword)
             return try builtin.body(&invocation)
         } catch let failure as CallError {
             let at = failure.argument.flatMap { $0 < invocation.positions.count ? invocation.positions[$0] : nil } ?? position

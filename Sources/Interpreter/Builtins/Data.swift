@@ -10,20 +10,23 @@ let dataBuiltins: [Builtin] = [
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
                                                    or an LRP Toolbox model file (.txt)
             load tensor "x.npy"                    a numpy array
-            Without KIND: .npy is a tensor, .txt a Toolbox model, a folder with *-W.txt files a network,
-            a folder with MNIST files a dataset.
+            load image "digit.png" range=[-1, 1]   a PNG as an H x W x C tensor (C = 1 gray, 3 colour),
+                                                   p/255*2-1 like MNIST; range=[LOW, HIGH] to choose
+            load images "folder" classes=10        a dataset of the PNGs in folder/LABEL/*.png
+            Without KIND: .npy is a tensor, .png an image, .txt a Toolbox model, a folder with *-W.txt
+            files a network, a folder with MNIST files a dataset, a folder of sub-folders of PNGs images.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
             """,
-            keywords: ["split"], wordKeywords: ["split"]) { c in
+            keywords: ["split", "range", "classes"], wordKeywords: ["split"]) { c in
         try c.expectCount(1...2, usage: "load [KIND] PATH")
         let path = try c.string(c.arguments.count - 1, "PATH")
         let resolved = c.evaluator.resolve(path: path)
         var kind = c.arguments.count == 2 ? try c.string(0, "KIND") : try detectKind(resolved, path: path, c)
-        let kinds = ["mnist", "dataset", "network", "tensor"]
+        let kinds = ["mnist", "dataset", "network", "tensor", "image", "images"]
         guard kinds.contains(kind) else {
-            let hint = closestName(to: kind, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network or tensor)"
+            let hint = closestName(to: kind, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network, tensor, image or images)"
             throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
         }
         if kind == "dataset" { kind = "mnist" }
@@ -31,7 +34,12 @@ let dataBuiltins: [Builtin] = [
         if c.keyword("split") != nil && kind != "mnist" {
             throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
         }
+        for key in ["range", "classes"] where c.keyword(key) != nil && kind != "image" && kind != "images" {
+            throw c.fail("load: \(key)= applies to load image and load images only", argument: c.keywordIndex(key))
+        }
         switch kind {
+        case "image", "images":
+            return try loadPictures(&c, kind: kind, path: path, resolved: resolved)
         case "mnist":
             let split: String
             if let v = c.keyword("split") {
@@ -126,11 +134,41 @@ private func detectKind(_ resolved: String, path: String, _ c: Call) throws -> S
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
         if entries.contains(where: { $0.hasSuffix("-W.txt") || $0.hasSuffix("-W.txt.gz") }) { return "network" }
         if entries.contains(where: { $0.contains("idx3-ubyte") }) { return "mnist" }
-        throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt) nor MNIST files; say which kind: load mnist|network PATH", argument: 0)
+        if entries.contains(where: { entry in
+            ((try? FileManager.default.contentsOfDirectory(atPath: resolved + "/" + entry)) ?? []).contains { $0.lowercased().hasSuffix(".png") }
+        }) { return "images" }
+        throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt), MNIST files nor sub-folders of PNGs; say which kind: load mnist|network|images PATH", argument: 0)
     }
     if resolved.hasSuffix(".npy") { return "tensor" }
+    if resolved.lowercased().hasSuffix(".png") { return "image" }
     if resolved.hasSuffix(".txt") { return "network" }
     throw c.fail("load: \(path): cannot tell what this is from its name; say which kind: load mnist|network|tensor PATH", argument: 0)
+}
+
+/// `load image PATH range=[LOW, HIGH]` and `load images FOLDER range=... classes=N`.
+private func loadPictures(_ c: inout Call, kind: String, path: String, resolved: String) throws -> Value {
+    var (low, high) = (-1.0, 1.0)
+    if let value = c.keyword("range") {
+        let at = c.keywordIndex("range")
+        guard case .list(let items) = value, items.count == 2 else {
+            throw c.fail("load: range= takes two numbers [LOW, HIGH], e.g. range=[0, 1]", argument: at)
+        }
+        (low, high) = (try c.asNumber(items[0], what: "LOW", argument: at), try c.asNumber(items[1], what: "HIGH", argument: at))
+        guard low.isFinite, high.isFinite, low < high else {
+            throw c.fail("load: range=[\(formatNumber(low)), \(formatNumber(high))] needs LOW < HIGH", argument: at)
+        }
+    }
+    if kind == "image" {
+        if c.keyword("classes") != nil { throw c.fail("load: classes= applies to load images only", argument: c.keywordIndex("classes")) }
+        return .tensor(try renamingPaths(path, resolved) { try ImageFile.read(resolved, low: low, high: high) })
+    }
+    let classes = try c.optionalIntegerKeyword("classes")
+    if let classes, classes < 1 || classes > 1 << 20 {
+        throw c.fail("load: classes= must be in 1...1048576, got \(classes)", argument: c.keywordIndex("classes"))
+    }
+    var dataset = try renamingPaths(path, resolved) { try Dataset.loadImages(folder: resolved, classCount: classes, low: low, high: high) }
+    dataset.name = "images \(path)"
+    return .dataset(dataset)
 }
 
 /// Runs `body`, rewriting absolute paths in its errors back to the path the user wrote.

@@ -16,7 +16,7 @@ let outputBuiltins: [Builtin] = [
         return .none
     },
     Builtin("save", .output, usage: "save [INPUT] X PATH map=...",
-            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt.",
+            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt; any value as .json.",
             details: """
             .png: a batch N x H x W x 1, N x H x W or N x 784 renders as the tutorial mosaic (digits side
                   by side, 2 px white border, 2x upsampled); H x W renders as one image. map= is required.
@@ -24,6 +24,8 @@ let outputBuiltins: [Builtin] = [
                   beside its image.
             .npy: the tensor as numpy float32.
             .txt: numbers as numpy.savetxt writes them: a matrix one row per line, else one value per line.
+            .json: numbers, strings, booleans, lists, records, tensors and masks (nested arrays, up to
+                  100000 values) for machines: save record(errors=76) "metrics.json".
             Missing folders on the way to PATH are created.
             """,
             keywords: pictureKeywords, wordKeywords: ["map"]) { c in
@@ -32,8 +34,8 @@ let outputBuiltins: [Builtin] = [
         let path = try c.string(pathIndex, "PATH")
         let resolved = c.evaluator.resolve(path: path)
         let ext = (path as NSString).pathExtension.lowercased()
-        guard ["png", "npy", "txt"].contains(ext) else {
-            throw c.fail("save: cannot tell the format of '\(path)'; use .png, .npy or .txt", argument: pathIndex)
+        guard ["png", "npy", "txt", "json"].contains(ext) else {
+            throw c.fail("save: cannot tell the format of '\(path)'; use .png, .npy, .txt or .json", argument: pathIndex)
         }
         if ext != "png" {
             if let key = c.keywords.first?.0 {
@@ -44,7 +46,8 @@ let outputBuiltins: [Builtin] = [
             }
         }
         let picture = ext == "png" ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
-        let x = try c.tensor(0, "the value to save")
+        let json = ext == "json" ? try jsonValue(c.arguments[0]) : nil
+        let x = json == nil ? try c.tensor(0, "the value to save") : Tensor([])
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -58,6 +61,8 @@ let outputBuiltins: [Builtin] = [
                 let image = try picture.figure.render()
                 try PNGFile.write(image, to: resolved)
                 c.evaluator.host.saved(image, path: path, caption: picture.caption(image))
+            } else if let json {
+                try JSONFile.write(json, to: resolved)
             } else if ext == "npy" {
                 try NumpyFile.write(x, to: resolved)
             } else {
