@@ -72,6 +72,9 @@ final class Evaluator {
             }
         case .assignment(let targets, let expr, let position):
             let value = try evaluate(expr)
+            // A value computed while a stop was requested is not assigned: the statement was
+            // interrupted, and the variables keep what they held before it.
+            if cancellation.isRequested { throw error("interrupted", at: position) }
             if case .results(let values, let names) = value {
                 guard values.count == targets.count else {
                     throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)

@@ -30,16 +30,16 @@ let dataBuiltins: [Builtin] = [
             throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
         }
         if kind == "dataset" { kind = "mnist" }
-        c.evaluator.host.loading(resolved)
         if c.keyword("split") != nil && kind != "mnist" {
             throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
         }
         for key in ["range", "classes"] where c.keyword(key) != nil && kind != "image" && kind != "images" {
             throw c.fail("load: \(key)= applies to load image and load images only", argument: c.keywordIndex(key))
         }
+        let value: Value
         switch kind {
         case "image", "images":
-            return try loadPictures(&c, kind: kind, path: path, resolved: resolved)
+            value = try loadPictures(&c, kind: kind, path: path, resolved: resolved)
         case "mnist":
             let split: String
             if let v = c.keyword("split") {
@@ -48,15 +48,19 @@ let dataBuiltins: [Builtin] = [
             } else { split = "t10k" }
             var dataset = try renamingPaths(path, resolved) { try Dataset.loadMNIST(directory: resolved, split: split) }
             dataset.name = "mnist \(split)"
-            return .dataset(dataset)
+            value = .dataset(dataset)
         case "network":
             let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
-            return .network(NetworkValue(network: network, origin: path))
+            value = .network(NetworkValue(network: network, origin: path))
         default:
             // A data tensor may hold NaN and infinities (`save log(zeros(2)) "x.npy"` writes
             // them, and what lrps saves must load back); network weights still refuse them.
-            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved, allowingNonFinite: true) })
+            value = .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved, allowingNonFinite: true) })
         }
+        // Only a load that succeeded is recorded (a notebook lists checksums of what was loaded,
+        // not of any file a failed load named).
+        c.evaluator.host.loading(resolved)
+        return value
     },
     Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",
             "N images drawn as numpy's RandomState(S).randint(0, count, N), and their one-hot targets.",

@@ -42,6 +42,7 @@ public enum Batching {
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 while let k = next.take(below: slices.count) {
                     if failure.failed { return }
+                    if Interruption.isRequested { failure.record(LRPError.interrupted); return }
                     do {
                         let slice = slices[k]
                         let result = try checked(body(slice), for: slice, trailing: trailing)

@@ -129,6 +129,7 @@ public struct Convolution: LinearMap {
             }
             initialized = count
         }
+        try Interruption.check()  // an interrupted product is incomplete (see BLAS.gemm)
         var output = Tensor(unchecked: [geometry.n, geometry.oh, geometry.ow, out], scalars: result)
         if let bias, bias.count != out {  // unusual bias: broadcast as before
             output = try output + bias
@@ -182,6 +183,7 @@ public struct Convolution: LinearMap {
             }
             initialized = count
         }
+        try Interruption.check()
         return Tensor(unchecked: inputShape, scalars: result)
     }
 }

@@ -65,6 +65,7 @@ public struct Linear: LinearMap {
             if rectifying { rectifyInPlace(c, count: count) }
             initialized = count
         }
+        try Interruption.check()  // an interrupted product is incomplete (see BLAS.gemm)
         return Tensor(unchecked: [rows, n], scalars: result)
     }
 
