@@ -131,7 +131,7 @@ public enum AtomicFile {
         case S_IFLNK:
             throw LRPError.file(path: path, "not written: it is a symbolic link (save does not follow or replace links; write to the file it points to, or remove the link)")
         case S_IFDIR:
-            throw LRPError.file(path: path, "not written: it is a folder")
+            throw LRPError.file(path: path, "not written: cannot replace a folder")
         case S_IFCHR, S_IFBLK:
             throw LRPError.file(path: path, "not written: it is a device, not a regular file")
         default:
