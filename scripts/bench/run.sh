@@ -25,8 +25,9 @@ if [ -z "${DATA:-}" ]; then
   ln -s "$PWD/data/mnist" "$DATA/mnist"
   ln -s "$PWD/models/tutorial" "$DATA/tutorial"
 fi
-LRPBENCH=.build/release/LRPBench
-LRPS=.build/release/lrps
+SCRATCH=${SCRATCH:-.build}   # swift build's scratch path for the release build
+LRPBENCH=$SCRATCH/release/LRPBench
+LRPS=$SCRATCH/release/lrps
 PYTHON=${PYTHON:-python3}   # numpy and (when installed) torch + zennit: scripts/bench/setup-zennit.sh
 WHOLE="python3 scripts/bench/time-process.py"   # times a whole process, start to exit
 
@@ -46,8 +47,8 @@ ROWS=(
   "lrps scripts/bench/load-only.lrps||$WHOLE lrps-load-only $RUNS -- $LRPS scripts/bench/load-only.lrps||"
 )
 
-swift build -c release --product LRPBench >&2
-swift build -c release --product lrps >&2
+swift build -c release --scratch-path "$SCRATCH" --product LRPBench >&2
+swift build -c release --scratch-path "$SCRATCH" --product lrps >&2
 
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS
 numpy() { "$PYTHON" Tests/oracle/bench_numpy.py "$1" --runs "$NUMPY_RUNS" --subset "$NUMPY_SUBSET" --data "$DATA"; }
