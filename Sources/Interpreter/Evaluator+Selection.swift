@@ -43,7 +43,7 @@ extension Evaluator {
         result.reserveCapacity(values.count)
         for v in values {
             guard v == v.rounded(), Swift.abs(v) < 1e15 else {
-                throw error("an index must be a whole number, got \(formatScalar(v))", at: position)
+                throw error("an index must be a whole number, got \(formatNumber(v))", at: position)
             }
             result.append(Int(v))
         }

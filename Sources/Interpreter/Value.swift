@@ -111,7 +111,7 @@ extension Value {
 
 func describeRuleSet(_ set: RuleSet) -> String {
     if let name = set.name {
-        return name + " (" + [set.first, set.rest].compactMap { $0?.description }.joined(separator: " first, then ") + ")"
+        return name + " (" + set.weighted.map(\.description).joined(separator: " first, then ") + ")"
     }
     return set.description
 }

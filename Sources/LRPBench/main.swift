@@ -222,11 +222,7 @@ do {
             var r = acts.last!
             for i in net.layers.indices.reversed() {
                 backward[i] += try seconds(CLOCK_THREAD_CPUTIME_ID) {
-                    if let map = net.layers[i] as? any LinearMap {
-                        r = try map.relprop(r, input: acts[i], output: acts[i + 1], rule: rules[i])  // as Network.relprop
-                    } else {
-                        r = try net.layers[i].relprop(r, input: acts[i], rule: rules[i])
-                    }
+                    r = try net.layers[i].relprop(r, input: acts[i], output: acts[i + 1], rule: rules[i])  // as Network.relprop
                 }
             }
         }

@@ -28,8 +28,8 @@ final class GoldenTests: XCTestCase {
                 XCTFail("\(script): no \(expectedPath); run with LRPS_UPDATE_GOLDEN=1 and review it")
                 continue
             }
-            if actual != expected {
-                XCTFail("\(script): output differs from \(expectedPath)\n" + Self.firstDifference(expected, actual))
+            if let why = PrintedText.mismatch(expected: expected, actual: actual) {
+                XCTFail("\(script): output differs from \(expectedPath): \(why)\n" + Self.firstDifference(expected, actual))
             }
         }
     }

@@ -41,7 +41,10 @@ final class ReadmeTourTests: XCTestCase {
             let expected = cell.expected.map { $0.hasPrefix("(") ? "[image]" : $0 }
             XCTAssertEqual(printed.count, expected.count, "cell \(number + 1): \(cell.statement)\n\(printed)")
             for (got, want) in zip(printed, expected) {
-                if want == "[image]" { XCTAssertTrue(got.hasPrefix("[image] "), got) } else { XCTAssertEqual(got, want, cell.statement) }
+                if want == "[image]" { XCTAssertTrue(got.hasPrefix("[image] "), got) } else {
+                    // Numbers as numbers: the last digit may differ between CPUs and BLAS kernels.
+                    XCTAssertNil(PrintedText.mismatch(expected: want, actual: got), "cell \(number + 1): \(cell.statement)\n  README: \(want)\n  lrps:   \(got)")
+                }
             }
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: scratch + "/out/cnn-alphabeta.png"))

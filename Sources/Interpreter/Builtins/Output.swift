@@ -16,7 +16,7 @@ let outputBuiltins: [Builtin] = [
         return .none
     },
     Builtin("save", .output, usage: "save [INPUT] X PATH map=...",
-            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt.",
+            "Saves a tensor by the extension of PATH: .png (needs map=), .npy, .txt; any value as .json.",
             details: """
             .png: a batch N x H x W x 1, N x H x W or N x 784 renders as the tutorial mosaic (digits side
                   by side, 2 px white border, 2x upsampled); H x W renders as one image. map= is required.
@@ -24,6 +24,8 @@ let outputBuiltins: [Builtin] = [
                   beside its image.
             .npy: the tensor as numpy float32.
             .txt: numbers as numpy.savetxt writes them: a matrix one row per line, else one value per line.
+            .json: numbers, strings, booleans, lists, records, tensors and masks (nested arrays, up to
+                  100000 values) for machines: save record(errors=76) "metrics.json".
             Missing folders on the way to PATH are created.
             """,
             keywords: pictureKeywords, wordKeywords: ["map"]) { c in
@@ -31,20 +33,22 @@ let outputBuiltins: [Builtin] = [
         let pathIndex = c.arguments.count - 1
         let path = try c.string(pathIndex, "PATH")
         let resolved = c.evaluator.resolve(path: path)
-        let ext = (path as NSString).pathExtension.lowercased()
-        guard ["png", "npy", "txt"].contains(ext) else {
-            throw c.fail("save: cannot tell the format of '\(path)'; use .png, .npy or .txt", argument: pathIndex)
+        // The registry picks the format by the extension; its kind says what to make of X.
+        guard let format = FileFormats.format(forWriting: path) else {
+            throw c.fail("save: cannot tell the format of '\(path)'; use \(listed(FileFormats.writableExtensions))", argument: pathIndex)
         }
-        if ext != "png" {
+        let pictures = listed(FileFormats.all.filter { $0.canWrite && $0.kind == .picture }.flatMap(\.extensions).map { "." + $0 })
+        if format.kind != .picture {
             if let key = c.keywords.first?.0 {
-                throw c.fail("save: \(key)= applies to .png only", argument: c.keywordIndex(key))
+                throw c.fail("save: \(key)= applies to \(pictures) only", argument: c.keywordIndex(key))
             }
             if pathIndex == 2 {
-                throw c.fail("save: two pictures side by side need a .png", argument: 0)
+                throw c.fail("save: two pictures side by side need a \(pictures)", argument: 0)
             }
         }
-        let picture = ext == "png" ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
-        let x = try c.tensor(0, "the value to save")
+        let picture = format.kind == .picture ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
+        let json = format.kind == .record ? try jsonValue(c.arguments[0]) : nil
+        let x = format.kind == .tensor ? try c.tensor(0, "the value to save") : Tensor([])
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -54,17 +58,20 @@ let outputBuiltins: [Builtin] = [
             }
         }
         do {
-            if let picture {
-                let image = try picture.figure.render()
-                try PNGFile.write(image, to: resolved)
-                c.evaluator.host.saved(image, path: path, caption: picture.caption(image))
-            } else if ext == "npy" {
-                try NumpyFile.write(x, to: resolved)
-            } else {
-                try AtomicFile.write(savetxt(x), to: resolved)
+            switch format.kind {
+            case .picture:
+                let image = try picture!.figure.render()
+                try format.write(.picture(image), to: resolved)
+                c.evaluator.host.saved(image, path: path, caption: picture!.caption(image))
+            case .tensor:
+                try format.write(.tensor(x), to: resolved)
+            case .record:
+                try format.write(.record(json!), to: resolved)
+            case .network, .dataset:
+                throw c.fail("save: lrps cannot save a \(format.kind.rawValue) yet", argument: pathIndex)
             }
         } catch let error as LRPError {
-            if case .file(_, let message) = error { throw c.fail("save: \(path): \(message)", argument: pathIndex) }
+            if case .file = error { throw c.fail("save: \(error.showingPath(resolved, as: path))", argument: pathIndex) }
             throw error
         }
         return .none
@@ -74,7 +81,8 @@ let outputBuiltins: [Builtin] = [
         c.evaluator.host.write(c.arguments.map(\.printed).joined(separator: " ") + "\n")
         return .none
     },
-    Builtin("help", .output, usage: "help [NAME]", "Lists the commands, or explains one: help relprop.", bareCall: true) { c in
+    Builtin("help", .output, usage: "help [NAME]", "Lists the commands, or explains one: help relprop.",
+            nameArguments: .all, bareCall: true) { c in
         try c.expectCount(0...1, usage: "help [NAME]")
         c.evaluator.host.write(try helpText(c) + "\n")
         return .none
@@ -114,14 +122,7 @@ private func helpText(_ c: Call) throws -> String {
     return text
 }
 
-/// numpy.savetxt's default format (`%.18e`): a matrix one row per line, anything else one value per line.
-private func savetxt(_ x: Tensor) -> String {
-    let columns = x.rank == 2 ? x.shape[1] : 1
-    var text = ""
-    text.reserveCapacity(x.count * 26)
-    for (i, v) in x.scalars.enumerated() {
-        text += String(format: "%.18e", Double(v))
-        text += (i + 1) % columns == 0 ? "\n" : " "
-    }
-    return text
+/// "a", "a or b", "a, b or c".
+private func listed(_ items: [String]) -> String {
+    items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " or " + items.last!
 }

@@ -83,7 +83,7 @@ struct Picture {
             figure.colorbar = on
             if on {
                 let range = figure.range
-                description += ", colour bar \(formatScalar(Float(range.lowerBound))) to \(formatScalar(Float(range.upperBound)))"
+                description += ", colour bar \(formatNumber(Float(range.lowerBound))) to \(formatNumber(Float(range.upperBound)))"
             }
         }
     }
@@ -134,7 +134,7 @@ struct Picture {
         guard labels.count == n else {
             throw c.fail("\(c.name): \(key)= gives \(labels.count) labels for \(n) pictures", argument: at)
         }
-        return labels.scalars.map { formatScalar($0) }
+        return labels.scalars.map { formatNumber($0) }
     }
 }
 

@@ -10,8 +10,7 @@ let ruleBuiltins: [Builtin] = [
         guard c.arguments.count != 1 else { throw c.fail("zB takes both bounds: zB(LOW, HIGH)") }
         let low = c.arguments.isEmpty ? -1 : try c.number(0, "LOW")
         let high = c.arguments.isEmpty ? 1 : try c.number(1, "HIGH")
-        guard low < high else { throw c.fail("zB: LOW \(formatNumber(low)) must be below HIGH \(formatNumber(high))") }
-        return .rule(.zB(low: Float(low), high: Float(high)))
+        return try checked(c, .zB(low: Float(low), high: Float(high)))
     },
     Builtin("alphabeta", .rules, usage: "alphabeta | alphabeta(ALPHA, BETA)",
             "Bare: the section 3.3 preset (zB(-1,1) first, alphabeta(2,1) above). With arguments: the LRP-alpha-beta rule.",
@@ -20,22 +19,17 @@ let ruleBuiltins: [Builtin] = [
         if c.arguments.isEmpty { return .ruleSet(.alphaBeta()) }
         try c.expectCount(2...2, usage: "alphabeta(ALPHA, BETA)")
         let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
-        guard alpha >= 0, beta >= 0 else { throw c.fail("alphabeta: ALPHA and BETA must not be negative") }
-        return .rule(.alphaBeta(alpha: Float(alpha), beta: Float(beta)))
+        return try checked(c, .alphaBeta(alpha: Float(alpha), beta: Float(beta)))
     },
     Builtin("lrp0", .rules, usage: "lrp0", "LRP-0: relevance in proportion to the contributions z = x w (+ b).",
             bareCall: true) { c in try plain(&c, .lrp0) },
     Builtin("epsilon", .rules, usage: "epsilon(E)", "LRP-epsilon: LRP-0 with E added to the denominator's magnitude.") { c in
         try c.expectCount(1...1, usage: "epsilon(E)")
-        let e = try c.number(0, "E")
-        guard e >= 0 else { throw c.fail("epsilon: E must not be negative", argument: 0) }
-        return .rule(.epsilon(Float(e)))
+        return try checked(c, .epsilon(Float(try c.number(0, "E"))))
     },
     Builtin("gamma", .rules, usage: "gamma(G)", "LRP-gamma: positive weights boosted by G.") { c in
         try c.expectCount(1...1, usage: "gamma(G)")
-        let g = try c.number(0, "G")
-        guard g >= 0 else { throw c.fail("gamma: G must not be negative", argument: 0) }
-        return .rule(.gamma(Float(g)))
+        return try checked(c, .gamma(Float(try c.number(0, "G"))))
     },
     Builtin("wsquare", .rules, usage: "wsquare", "w^2 rule: relevance spread by squared weights, ignoring the input.",
             bareCall: true) { c in try plain(&c, .wSquare) },
@@ -50,6 +44,15 @@ let ruleBuiltins: [Builtin] = [
     },
 ]
 
+/// The rule as a value once LRPKit has validated its parameters (the error points at the bad one).
+private func checked(_ c: Call, _ rule: Rule) throws -> Value {
+    do { try rule.validate() } catch let error as LRPError {
+        if case .invalidRule(_, let parameter, _) = error { throw c.fail(error.description, argument: parameter) }
+        throw error
+    }
+    return .rule(rule)
+}
+
 private func plain(_ c: inout Call, _ rule: Rule) throws -> Value {
     try c.expectCount(0...0, usage: c.name)
     return .rule(rule)
@@ -57,9 +60,9 @@ private func plain(_ c: inout Call, _ rule: Rule) throws -> Value {
 
 /// The rule set a `rules=` value stands for, given the network it is applied to.
 ///
-/// A preset as is; one rule for every weighted layer (Linear, Convolution); a list of rules for
-/// the weighted layers in order, the last repeating for any further ones. Other layers keep their
-/// default (z rule for sum pooling, winner-take-all for max pooling, identity for ReLU/flatten).
+/// A preset as is; one rule for every weighted layer; a list of rules for the weighted layers in
+/// order, the last repeating (`RuleSet(weighted:)`, checked against the network here so the error
+/// points at `rules=`).
 func ruleSet(from value: Value, for network: Network, _ c: Call) throws -> RuleSet {
     let at = c.keywordIndex("rules")
     switch value {
@@ -73,13 +76,11 @@ func ruleSet(from value: Value, for network: Network, _ c: Call) throws -> RuleS
             }
             return r
         }
-        let weighted = network.layers.indices.filter { network.layers[$0] is Linear || network.layers[$0] is Convolution }
-        guard rules.count <= weighted.count else {
-            throw c.fail("relprop: \(rules.count) rules given but the network has \(weighted.count) weighted layers", argument: at)
+        let set = RuleSet(weighted: rules)
+        do { _ = try set.rules(for: network) } catch let error as LRPError {
+            throw c.fail("relprop: \(error)", argument: at)
         }
-        var perLayer = [Rule?](repeating: nil, count: network.layers.count)
-        for (k, layer) in weighted.enumerated() { perLayer[layer] = rules[min(k, rules.count - 1)] }
-        return RuleSet(perLayer: perLayer)
+        return set
     default:
         throw c.fail("relprop: rules= must be a rule, a list of rules or a preset (deeptaylor, alphabeta), got \(value.typeName)", argument: at)
     }

@@ -95,9 +95,11 @@ private func joinDatasets(_ c: Call) throws -> Dataset {
     try c.checkKeywords([])
     let sets = try c.arguments.indices.map { try c.dataset($0) }
     let first = sets[0]
-    for (k, d) in sets.enumerated() where d.height != first.height || d.width != first.width || d.classCount != first.classCount {
-        throw c.fail("concat: \(d.name) has \(d.height)x\(d.width) images in \(d.classCount) classes, \(first.name) \(first.height)x\(first.width) in \(first.classCount)", argument: k)
+    for (k, d) in sets.enumerated() where Array(d.images.shape.dropFirst()) != Array(first.images.shape.dropFirst())
+        || d.classCount != first.classCount || (d.low, d.high) != (first.low, first.high) {
+        throw c.fail("concat: \(d.name) has \(describe(shape: Array(d.images.shape.dropFirst()))) images in \(d.classCount) classes, \(first.name) \(describe(shape: Array(first.images.shape.dropFirst()))) in \(first.classCount) (and both need the same range=)", argument: k)
     }
     return try Dataset(name: sets.map(\.name).joined(separator: " + "), pixels: sets.flatMap(\.pixels),
-                       height: first.height, width: first.width, labels: sets.flatMap(\.labels), classCount: first.classCount)
+                       height: first.height, width: first.width, channels: first.channels, labels: sets.flatMap(\.labels),
+                       classCount: first.classCount, low: first.low, high: first.high)
 }

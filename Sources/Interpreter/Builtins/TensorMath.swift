@@ -99,7 +99,7 @@ let tensorBuiltins: [Builtin] = [
         guard classes >= 1, classes <= 1 << 20 else { throw c.fail("onehot: CLASSES must be in 1...1048576", argument: 1) }
         let ints = try labels.scalars.map { v -> Int in
             guard v == v.rounded(), Swift.abs(v) < 1e9 else {
-                throw c.fail("onehot: label \(formatScalar(v)) is not a whole number in range", argument: 0)
+                throw c.fail("onehot: label \(formatNumber(v)) is not a whole number in range", argument: 0)
             }
             return Int(v)
         }

@@ -9,6 +9,9 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
     case file(path: String, String)
     /// A layer refused its input or rule; `layer` names it (index and kind).
     case layer(String, String)
+    /// A rule's parameters out of range (`rule` names it, e.g. "zB"); `parameter` is the position of
+    /// the offending parameter among the rule's own (nil: several are involved).
+    case invalidRule(rule: String, parameter: Int?, String)
     /// A request that would allocate more than the configured bound.
     case tooLarge(String)
 
@@ -22,6 +25,7 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
         case .file(let path, let message): text = "\(path): \(message)"
         case .layer(let name, let message): text = "layer \(name): \(message)"
         case .tooLarge(let message): text = message
+        case .invalidRule(let rule, _, let message): text = "\(rule): \(message)"
         }
         return escapingControlCharacters(text)
     }

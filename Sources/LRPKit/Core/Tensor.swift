@@ -124,7 +124,7 @@ extension Tensor: CustomStringConvertible {
         guard let lowest = scalars.min(), let highest = scalars.max() else {
             return "tensor \(describe(shape: shape)) float32 (empty)"
         }
-        return "tensor \(describe(shape: shape)) float32 min \(formatScalar(lowest)) max \(formatScalar(highest))"
+        return "tensor \(describe(shape: shape)) float32 min \(formatNumber(lowest)) max \(formatNumber(highest))"
     }
 }
 
@@ -134,15 +134,4 @@ func byteSize(_ bytes: Int) -> String {
     var value = Double(bytes), unit = 0
     while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
     return unit == 0 ? "\(bytes) bytes" : String(format: value == value.rounded() ? "%.0f %@" : "%.1f %@", value, units[unit])
-}
-
-/// Prints a Float the way numpy does for short summaries: up to 6 significant digits.
-public func formatScalar(_ value: Float) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e7 { return String(Int(value)) }
-    var text = String(format: "%.6g", Double(value))
-    if text.contains("e") { return text }
-    while text.hasSuffix("0") { text.removeLast() }
-    return text
 }

@@ -1,23 +1,30 @@
 import Foundation
 
-/// A labelled set of gray digit images, the tutorial's MNIST test set or a sample of it.
+/// A labelled set of images: the tutorial's MNIST test set, a sample of it, or pictures from a
+/// folder (`loadImages`), gray or colour.
 public struct Dataset: Equatable, Sendable {
     /// A short name for messages, e.g. "mnist t10k" or "mnist t10k sample".
     public var name: String
-    /// `N x H x W x 1`, pixels scaled into the tutorial's box: `p / 255 * 2 - 1`.
+    /// `N x H x W x C`, pixels scaled into the tutorial's box: `p / 255 * 2 - 1` (or into
+    /// `low...high`: `p / 255 * (high - low) + low`).
     public let images: Tensor
-    /// The raw pixel bytes, row-major, `N * H * W` of them.
+    /// The raw pixel bytes, row-major, channels interleaved, `N * H * W * C` of them.
     public let pixels: [UInt8]
+    /// The range the bytes 0 and 255 are scaled to.
+    public let low: Double, high: Double
     /// One class per image, each in `0..<classCount`.
     public let labels: [Int]
     public let classCount: Int
 
-    /// Validates and scales raw pixels (`count x height x width`) with their labels.
-    public init(name: String, pixels: [UInt8], height: Int, width: Int, labels: [Int], classCount: Int = 10) throws {
-        guard height > 0, width > 0 else {
-            throw LRPError.invalidArgument("dataset \(name): images of \(height)x\(width) pixels")
+    /// Validates and scales raw pixels (`count x height x width x channels`) with their labels.
+    public init(name: String, pixels: [UInt8], height: Int, width: Int, channels: Int = 1, labels: [Int],
+                classCount: Int = 10, low: Double = -1, high: Double = 1) throws {
+        guard height > 0, width > 0, channels > 0 else {
+            throw LRPError.invalidArgument("dataset \(name): images of \(height)x\(width)x\(channels) pixels")
         }
-        let (area, overflow) = height.multipliedReportingOverflow(by: width)
+        let (flat, overflow1) = height.multipliedReportingOverflow(by: width)
+        let (area, overflow2) = flat.multipliedReportingOverflow(by: channels)
+        let overflow = overflow1 || overflow2
         guard !overflow, area > 0, pixels.count % area == 0, pixels.count / area == labels.count else {
             throw LRPError.shapeMismatch(operation: "dataset \(name)",
                 "\(pixels.count) pixels of \(height)x\(width) images do not match \(labels.count) labels")
@@ -25,13 +32,16 @@ public struct Dataset: Equatable, Sendable {
         if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
             throw LRPError.invalidArgument("dataset \(name): label \(labels[bad]) of image \(bad) is not in 0..<\(classCount)")
         }
-        let shape = [labels.count, height, width, 1]
+        let shape = [labels.count, height, width, channels]
         _ = try Tensor.elementCount(of: shape)
         self.name = name
         self.pixels = pixels
         self.labels = labels
         self.classCount = classCount
-        images = Tensor(unchecked: shape, scalars: pixels.map(Dataset.scaled))
+        self.low = low
+        self.high = high
+        images = Tensor(unchecked: shape, scalars: low == -1 && high == 1
+                        ? pixels.map(Dataset.scaled) : ImageFile.scaled(pixels, low: low, high: high))
     }
 
     /// A pixel byte in the box [-1, 1], computed in double like numpy then rounded to float32.
@@ -40,6 +50,7 @@ public struct Dataset: Equatable, Sendable {
     public var count: Int { labels.count }
     public var height: Int { images.shape[1] }
     public var width: Int { images.shape[2] }
+    public var channels: Int { images.shape[3] }
 
     /// One-hot rows, `N x classCount`.
     public var targets: Tensor {
@@ -53,16 +64,16 @@ public struct Dataset: Equatable, Sendable {
         if let bad = indices.first(where: { !(0..<count).contains($0) }) {
             throw LRPError.invalidArgument("dataset \(self.name) has \(count) images, index \(bad) is out of range")
         }
-        let area = height * width
+        let area = height * width * channels
         let (total, overflow) = indices.count.multipliedReportingOverflow(by: area)
         guard !overflow, total <= Tensor.maximumElementCount else {
-            throw LRPError.tooLarge("dataset \(self.name): \(indices.count) images of \(height)x\(width) pixels are more than the limit of \(Tensor.maximumElementCount) pixels")
+            throw LRPError.tooLarge("dataset \(self.name): \(indices.count) images of \(height)x\(width)x\(channels) pixels are more than the limit of \(Tensor.maximumElementCount) pixels")
         }
         var chosen = [UInt8]()
         chosen.reserveCapacity(total)
         for index in indices { chosen.append(contentsOf: pixels[index * area..<(index + 1) * area]) }
-        return try Dataset(name: name ?? self.name, pixels: chosen, height: height, width: width,
-                           labels: indices.map { labels[$0] }, classCount: classCount)
+        return try Dataset(name: name ?? self.name, pixels: chosen, height: height, width: width, channels: channels,
+                           labels: indices.map { labels[$0] }, classCount: classCount, low: low, high: high)
     }
 
     /// The tutorial's sample: `count` images drawn like `RandomState(seed).randint(0, N, count)`.

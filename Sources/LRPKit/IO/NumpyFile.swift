@@ -45,7 +45,7 @@ public enum NumpyFile {
             for (index, value) in tensor.scalars.enumerated() {
                 guard value >= 0, value <= 255, value == value.rounded() else {
                     throw LRPError.file(path: path,
-                        "value \(formatScalar(value)) at flat index \(index) is not a byte (0...255, whole); cannot write uint8")
+                        "value \(formatNumber(value)) at flat index \(index) is not a byte (0...255, whole); cannot write uint8")
                 }
                 bytes.append(UInt8(value))
             }

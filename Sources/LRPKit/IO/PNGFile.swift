@@ -20,6 +20,35 @@ public enum PNGFile {
 
     /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
     public static func decode(_ data: [UInt8], path: String) throws -> Image {
+        try reading(data, path: path) { image, width, height in
+            let hasColor = image.format & PNG_FORMAT_FLAG_COLOR != 0
+            let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
+            let channels: Int
+            if hasColor {
+                image.format = hasAlpha ? PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_FLAG_COLOR
+                channels = hasAlpha ? 4 : 3
+            } else {
+                image.format = 0  // 8-bit gray; any alpha is composited onto the background below
+                channels = 1
+            }
+            let pixels = try finish(&image, width: width, height: height, channels: channels, path: path)
+            return try Image(width: width, height: height, channels: channels, pixels: pixels)
+        }
+    }
+
+    /// Any PNG as 8-bit samples in its own layout: 1 (gray), 2 (gray, alpha), 3 (RGB) or 4 (RGBA)
+    /// channels; palette files are RGB, or RGBA when they have transparency.
+    public static func decodeSamples(_ data: [UInt8], path: String) throws -> (samples: [UInt8], width: Int, height: Int, channels: Int) {
+        try reading(data, path: path) { image, width, height in
+            image.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA  // 8-bit, no colour map
+            let channels = (image.format & PNG_FORMAT_FLAG_COLOR != 0 ? 3 : 1) + (image.format & PNG_FORMAT_FLAG_ALPHA != 0 ? 1 : 0)
+            return (try finish(&image, width: width, height: height, channels: channels, path: path), width, height, channels)
+        }
+    }
+
+    /// Opens `data` with libpng, checks the size the header claims, and hands the image to `body`
+    /// (which sets the output format and calls `finish`).
+    private static func reading<T>(_ data: [UInt8], path: String, _ body: (inout png_image, Int, Int) throws -> T) throws -> T {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
@@ -37,18 +66,18 @@ public enum PNGFile {
             throw LRPError.file(path: path,
                 "header claims \(width)x\(height) pixels, more than \(data.count) bytes of PNG can hold (truncated or damaged)")
         }
-        let hasColor = image.format & PNG_FORMAT_FLAG_COLOR != 0
-        let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
+        // libpng 1.6's simplified reader scrambles the rows of 16-bit interlaced files (checked
+        // against an independent decoder in ImageFileTests): refuse them rather than misread them.
+        if data.count > 28, Array(data[12..<16]) == Array("IHDR".utf8), data[24] == 16, data[28] == 1 {
+            throw LRPError.file(path: path, "16-bit interlaced PNGs are not supported; save it without interlacing or with 8-bit samples")
+        }
         // 16-bit files without gamma information are taken as sRGB, so values scale by 1/257.
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
-        let channels: Int
-        if hasColor {
-            image.format = hasAlpha ? PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_FLAG_COLOR
-            channels = hasAlpha ? 4 : 3
-        } else {
-            image.format = 0  // 8-bit gray; any alpha is composited onto the background below
-            channels = 1
-        }
+        return try body(&image, width, height)
+    }
+
+    /// Decodes the pixels in the format `image.format` names, compositing dropped alpha onto white.
+    private static func finish(_ image: inout png_image, width: Int, height: Int, channels: Int, path: String) throws -> [UInt8] {
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
         var white = png_color(red: 255, green: 255, blue: 255)
         let finished = pixels.withUnsafeMutableBytes {
@@ -57,7 +86,7 @@ public enum PNGFile {
         guard finished != 0, image.warning_or_error & 3 < 2 else {
             throw LRPError.file(path: path, "PNG data is damaged: \(message(of: image))")
         }
-        return try Image(width: width, height: height, channels: channels, pixels: pixels)
+        return pixels
     }
 
     /// The PNG bytes of `source`, in memory; `path` only names it in error messages.

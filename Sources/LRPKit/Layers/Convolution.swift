@@ -34,10 +34,11 @@ public struct Convolution: LinearMap {
     public var inputChannels: Int { weight.shape[2] }
     public var outputChannels: Int { weight.shape[3] }
     public var kind: String { "conv" }
+    public var isWeighted: Bool { true }
     public var description: String {
         var text = "conv \(describe(shape: weight.shape))"
         if stride != 1 { text += " stride \(stride)" }
-        if padding != 0 { text += " pad \(padding) value \(formatScalar(padValue))" }
+        if padding != 0 { text += " pad \(padding) value \(formatNumber(padValue))" }
         return text
     }
 

@@ -15,7 +15,7 @@ public struct ReLU: Layer {
         return try Tensor.combine(gradient, input, operation: "relu") { g, x in x > 0 ? g : 0 }
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }
@@ -38,7 +38,7 @@ public struct Flatten: Layer {
         try passThrough(gradient, input: input, rule: .identity, layer: self)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }
@@ -60,7 +60,7 @@ public struct Reshape: Layer {
         try passThrough(gradient, input: input, rule: .identity, layer: self)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         try passThrough(relevance, input: input, rule: rule, layer: self)
     }
 }

@@ -19,6 +19,7 @@ public struct Linear: LinearMap {
     public var inputCount: Int { weight.shape[0] }
     public var outputCount: Int { weight.shape[1] }
     public var kind: String { "linear" }
+    public var isWeighted: Bool { true }
     public var description: String { "linear \(inputCount)->\(outputCount)" }
 
     /// Accepts N x in, or any N x ... whose trailing axes hold `in` values (e.g. N x 28 x 28 x 1).

@@ -65,12 +65,9 @@ public struct Network: Sendable, CustomStringConvertible {
         let assigned = try rules.rules(for: self)
         var r = relevance
         for index in layers.indices.reversed() {
+            // The layer's forward output is kept in the activations: its rule may reuse it.
             r = try inLayer(index) {
-                // A linear map's rules can reuse its forward output (kept in the activations).
-                if let map = layers[index] as? any LinearMap {
-                    return try map.relprop(r, input: activations[index], output: activations[index + 1], rule: assigned[index])
-                }
-                return try layers[index].relprop(r, input: activations[index], rule: assigned[index])
+                try layers[index].relprop(r, input: activations[index], output: activations[index + 1], rule: assigned[index])
             }
         }
         return r

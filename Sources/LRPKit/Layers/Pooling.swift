@@ -18,7 +18,7 @@ public struct SumPooling: LinearMap {
     public var weight: Tensor { Tensor([scale]) }
     public var bias: Tensor? { nil }
     public var kind: String { "sumpool" }
-    public var description: String { "sumpool \(size)x\(size) stride \(stride) scale \(formatScalar(scale))" }
+    public var description: String { "sumpool \(size)x\(size) stride \(stride) scale \(formatNumber(scale))" }
 
     public func apply(_ input: Tensor, weight: Tensor, bias: Tensor?) throws -> Tensor {
         let grid = try PoolingGrid(input.shape, size: size, stride: stride, layer: description)
@@ -121,7 +121,7 @@ public struct MaxPooling: Layer {
         try route(gradient, input: input)
     }
 
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
+    public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         guard rule == .winnerTakeAll else {
             throw LRPError.invalidArgument("rule \(rule) does not apply to \(description); it takes wta")
         }

@@ -156,7 +156,8 @@ struct ColorBar {
     var height: Int { margin + barHeight + textScale + BitmapFont.height(scale: textScale) + 2 * textScale }
 
     var labels: (low: String, middle: String?, high: String) {
-        (compact(range.lowerBound), colormap.normalization == .symmetric ? "0" : nil, compact(range.upperBound))
+        (formatNumber(range.lowerBound, digits: 3), colormap.normalization == .symmetric ? "0" : nil,
+         formatNumber(range.upperBound, digits: 3))
     }
 
     /// Room for the strip and its labels with a gap of two characters between them.
@@ -183,23 +184,5 @@ struct ColorBar {
             let middleW = BitmapFont.width(of: middle, scale: textScale)
             canvas.draw(middle, x: left + (barW - middleW) / 2, y: textY, scale: textScale, color: .black)
         }
-    }
-
-    /// Three significant digits, no trailing zeros: 0.5, -0.0123, 1.5e-05, 783.
-    private func compact(_ v: Double) -> String {
-        if v == 0 { return "0" }
-        var text = String(format: "%.3g", v)
-        if let e = text.firstIndex(of: "e") {
-            var mantissa = String(text[..<e])
-            if mantissa.contains(".") {
-                while mantissa.hasSuffix("0") { mantissa.removeLast() }
-                if mantissa.hasSuffix(".") { mantissa.removeLast() }
-            }
-            text = mantissa + text[e...]
-        } else if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
     }
 }

@@ -9,16 +9,12 @@
 ///   (`sum_t c_t g_{W_t}(S) = g_{sum_t c_t W_t}(S)`, `g` being linear in the weight);
 /// - stabilising, dividing, multiplying by the input and summing are done in place.
 extension LinearMap {
-    public func relprop(_ relevance: Tensor, input: Tensor, rule: Rule) throws -> Tensor {
-        try relprop(relevance, input: input, output: nil, rule: rule)
-    }
-
-    /// `relprop` given the layer's forward output `f(input; weight, bias)` too (nil: not known).
-    /// The output must be the one this layer computes for `input`; it only saves work.
+    /// `output`, the layer's forward output `f(input; weight, bias)` when known, only saves work.
     public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
         guard let recipe = rule.recipe else {
             throw LRPError.invalidArgument("rule \(rule) does not apply to \(kind); use a rule for linear maps (zplus, zB, alphabeta, lrp0, epsilon, gamma, wsquare, flat)")
         }
+        try rule.validate()
         var result: [Float]? = nil
         for part in recipe.parts {
             guard !part.terms.isEmpty else { continue }

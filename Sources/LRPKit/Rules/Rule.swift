@@ -25,15 +25,48 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lrp0: return "lrp0"
-        case .epsilon(let e): return "epsilon(\(formatScalar(e)))"
-        case .gamma(let g): return "gamma(\(formatScalar(g)))"
+        case .epsilon(let e): return "epsilon(\(formatNumber(e)))"
+        case .gamma(let g): return "gamma(\(formatNumber(g)))"
         case .zPlus: return "zplus"
-        case .zB(let l, let h): return "zB(\(formatScalar(l)), \(formatScalar(h)))"
-        case .alphaBeta(let a, let b): return "alphabeta(\(formatScalar(a)), \(formatScalar(b)))"
+        case .zB(let l, let h): return "zB(\(formatNumber(l)), \(formatNumber(h)))"
+        case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
         case .wSquare: return "wsquare"
         case .flat: return "flat"
         case .winnerTakeAll: return "wta"
         case .identity: return "identity"
+        }
+    }
+}
+
+extension Rule {
+    /// Checks the rule's parameters, throwing `LRPError.invalidRule` for values that make the rule
+    /// meaningless: z^B needs low < high, epsilon, gamma, alpha and beta must not be negative, and
+    /// every parameter must be finite. `relprop` and `RuleSet.rules(for:)` check before using a rule.
+    public func validate() throws {
+        func finite(_ values: Float..., rule: String) throws {
+            if let k = values.firstIndex(where: { !$0.isFinite }) {
+                throw LRPError.invalidRule(rule: rule, parameter: k, "parameter \(formatNumber(values[k])) must be a finite number")
+            }
+        }
+        switch self {
+        case .epsilon(let e):
+            try finite(e, rule: "epsilon")
+            guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatNumber(e)))") }
+        case .gamma(let g):
+            try finite(g, rule: "gamma")
+            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
+        case .zB(let low, let high):
+            try finite(low, high, rule: "zB")
+            guard low < high else {
+                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatNumber(low)) must be below the high bound \(formatNumber(high))")
+            }
+        case .alphaBeta(let alpha, let beta):
+            try finite(alpha, beta, rule: "alphabeta")
+            if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
+                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
+            }
+        case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
+            break
         }
     }
 }
