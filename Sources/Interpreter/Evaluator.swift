@@ -47,17 +47,13 @@ final class Evaluator {
             do {
                 try execute(located.statement)
             } catch {
-                host.didRun(origin, seconds: Self.seconds(since: start), error: error)
+                host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: error)
                 throw error
             }
-            host.didRun(origin, seconds: Self.seconds(since: start), error: nil)
+            host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
         }
     }
 
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = (ContinuousClock.now - start).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-    }
 
     private func execute(_ statement: Statement) throws(ScriptError) {
         switch statement {

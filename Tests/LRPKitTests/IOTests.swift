@@ -279,7 +279,7 @@ final class IOTests: XCTestCase {
     func assertClose(_ actual: [Float], _ expected: [Float], tolerance: Float = 2e-3,
                      file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, file: file, line: line)
-        for (a, e) in zip(actual, expected) where abs(a - e) > tolerance {
+        for (a, e) in zip(actual, expected) where !(abs(a - e) <= tolerance) {  // NaN fails too
             XCTFail("\(actual) differs from \(expected)", file: file, line: line)
             return
         }
