@@ -35,17 +35,17 @@ final class Evaluator {
 
     // MARK: Statements
 
-    func run(_ statements: [(Statement, Position)], source: String, file: String) throws(ScriptError) {
+    func run(_ program: Program, file: String) throws(ScriptError) {
         self.file = file
-        self.lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        self.lines = program.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         cancellation.reset()
-        let sources = StatementSource.locate(statements.map(\.1), in: lines, file: file)
-        for ((statement, position), origin) in zip(statements, sources) {
-            if cancellation.isRequested { throw error("interrupted", at: position) }
+        let sources = StatementSource.locate(program, lines: lines, file: file)
+        for (located, origin) in zip(program.statements, sources) {
+            if cancellation.isRequested { throw error("interrupted", at: located.position) }
             host.willRun(origin)
             let start = ContinuousClock.now
             do {
-                try execute(statement)
+                try execute(located.statement)
             } catch {
                 host.didRun(origin, seconds: Self.seconds(since: start), error: error)
                 throw error
@@ -159,10 +159,8 @@ final class Evaluator {
         var positional: [Value] = [], keywords: [(String, Value)] = []
         var positionalAt: [Position] = [], keywordAt: [Position] = []
         for arg in args {
-            // `help relprop`: the name itself, not its value.
-            // `load mnist PATH`: the kind word, even when a variable has that name.
-            if name == "help" || (name == "load" && positional.isEmpty),
-               case .name(let topic, _) = arg.value, arg.label == nil {
+            let takesName = builtin.nameArguments == .all || (builtin.nameArguments == .first && positional.isEmpty)
+            if takesName, case .name(let topic, _) = arg.value, arg.label == nil {
                 positional.append(.string(topic)); positionalAt.append(arg.position)
                 continue
             }
@@ -384,38 +382,11 @@ final class Evaluator {
     }
 
     private func member(_ base: Value, _ name: String, at position: Position) throws(ScriptError) -> Value {
-        let members: [String]
-        switch base {
-        case .dataset(let d):
-            switch name {
-            case "images": return .tensor(d.images)
-            case "labels": return .tensor(Tensor(d.labels.map(Float.init)))
-            case "targets": return .tensor(d.targets)
-            case "count": return .number(Double(d.count))
-            case "name": return .string(d.name)
-            default: members = ["images", "labels", "targets", "count", "name"]
-            }
-        case .record(let fields):
-            if let field = fields.first(where: { $0.key == name }) { return field.value }
-            members = fields.map(\.key)
-        case .tensor(let t), .mask(let t):
-            switch name {
-            case "shape": return .list(t.shape.map { .number(Double($0)) })
-            case "count": return .number(Double(t.count))
-            case "rank": return .number(Double(t.rank))
-            default: members = ["shape", "count", "rank"]
-            }
-        case .network(let n):
-            switch name {
-            case "layers": return .list(n.network.layers.map { .layer($0) })
-            case "count": return .number(Double(n.network.layers.count))
-            default: members = ["layers", "count"]
-            }
-        default:
-            throw error("\(base.typeName) has no members", at: position)
-        }
-        let hint = closestName(to: name, in: members).map { "; did you mean '\($0)'?" }
-            ?? " (it has \(members.joined(separator: ", ")))"
+        guard let members = Members.of(base) else { throw error("\(base.typeName) has no members", at: position) }
+        if let member = members.first(where: { $0.name == name }) { return member.get() }
+        let names = members.map(\.name)
+        let hint = closestName(to: name, in: names).map { "; did you mean '\($0)'?" }
+            ?? " (it has \(names.joined(separator: ", ")))"
         throw error("\(base.typeName) has no member '\(name)'\(hint)", at: position)
     }
 }
@@ -428,33 +399,29 @@ extension Value {
 }
 
 extension StatementSource {
-    /// The text and surroundings of statements starting at `starts` (in source order): each one
-    /// runs up to where the next begins, less the comment and blank lines and the `;` before it.
-    static func locate(_ starts: [Position], in lines: [String], file: String) -> [StatementSource] {
-        func line(_ number: Int) -> [Character] { number >= 1 && number <= lines.count ? Array(lines[number - 1]) : [] }
-        func isCode(_ text: some StringProtocol) -> Bool {
-            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-            return !trimmed.isEmpty && !trimmed.hasPrefix("#")
-        }
+    /// The text and surroundings of each statement of `program`: its tokens as written, with a
+    /// comment that follows on its last line, and the comment and blank lines before it.
+    static func locate(_ program: Program, lines: [String], file: String) -> [StatementSource] {
+        let characters = Array(program.source)
+        let statements = program.statements
         var sources: [StatementSource] = []
         var previousEnd = 0
-        for (k, start) in starts.enumerated() {
-            let end = k + 1 < starts.count ? starts[k + 1] : Position(line: lines.count, column: Int.max)
-            var parts: [String] = []
-            for number in start.line...max(start.line, end.line) {
-                var characters = line(number)
-                if number == end.line { characters = Array(characters.prefix(max(0, end.column - 1))) }
-                if number == start.line { characters = Array(characters.dropFirst(start.column - 1)) }
-                parts.append(String(characters))
+        for (k, statement) in statements.enumerated() {
+            let span = statement.span
+            let next = k + 1 < statements.count ? statements[k + 1].span.range.lowerBound : characters.count
+            var end = span.range.upperBound
+            if let comment = program.comments.first(where: {
+                $0.line == span.lastLine && $0.range.lowerBound >= end && $0.range.lowerBound < next
+            }) {
+                end = comment.range.upperBound
             }
-            while parts.count > 1, !isCode(parts[parts.count - 1]) { parts.removeLast() }
-            var text = parts.joined(separator: "\n")
-            while let last = text.last, last.isWhitespace || last == ";" { text.removeLast() }
-            let lastLine = start.line + parts.count - 1
-            let before = previousEnd < start.line - 1 ? Array(lines[previousEnd..<(start.line - 1)]) : []
-            sources.append(StatementSource(file: file, lines: start.line...lastLine, text: text,
+            var text = String(characters[span.range.lowerBound..<end])
+            while let last = text.last, last.isWhitespace { text.removeLast() }
+            let start = span.start.line
+            let before = previousEnd < start - 1 ? Array(lines[previousEnd..<(start - 1)]) : []
+            sources.append(StatementSource(file: file, lines: start...span.lastLine, text: text,
                                            linesBefore: before, index: k))
-            previousEnd = lastLine
+            previousEnd = span.lastLine
         }
         return sources
     }

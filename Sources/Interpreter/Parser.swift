@@ -16,6 +16,9 @@ struct Parser {
     }
 
     private let tokens: [Token]
+    /// The comments the lexer found, which the grammar skips.
+    private let comments: [Token]
+    private let source: String
     private var index = 0
     private let lexer: Lexer
     private let commands: Set<String>
@@ -28,7 +31,10 @@ struct Parser {
     /// `commands` are the names that may be called with command syntax.
     init(source: String, file: String, commands: Set<String>) throws(ScriptError) {
         var lexer = Lexer(source: source, file: file)
-        self.tokens = try lexer.tokenize()
+        let all = try lexer.tokenize(keepingComments: true)
+        self.tokens = all.filter { !$0.isComment }
+        self.comments = all.filter(\.isComment)
+        self.source = Lexer.normalized(source)  // what the token ranges count in
         self.lexer = lexer
         self.commands = commands
     }
@@ -55,17 +61,25 @@ struct Parser {
 
     // MARK: Statements
 
-    mutating func parseProgram() throws(ScriptError) -> [(Statement, Position)] {
-        var statements: [(Statement, Position)] = []
+    mutating func parseProgram() throws(ScriptError) -> Program {
+        var statements: [Located] = []
         while current.kind != .end {
             if current.kind == .newline { _ = advance(); continue }
-            let start = position(current)
-            statements.append((try statement(), start))
+            let first = current
+            let statement = try statement()
             guard current.kind == .newline || current.kind == .end else {
                 throw error("unexpected \(current.display) after the end of the statement", at: current)
             }
+            statements.append(Located(statement: statement, span: span(from: first)))
         }
-        return statements
+        return Program(statements: statements, comments: comments, source: source)
+    }
+
+    /// From `first` to the last token consumed.
+    private func span(from first: Token) -> Span {
+        let last = tokens[max(0, index - 1)]
+        return Span(start: position(first), lastLine: last.endLine,
+                    range: first.range.lowerBound..<max(first.range.upperBound, last.range.upperBound))
     }
 
     private mutating func statement() throws(ScriptError) -> Statement {
@@ -215,7 +229,7 @@ struct Parser {
             if s == "(" || s == "[" { return true }
             if s == "-" { return !token.spaceAfter }
             return false
-        case .newline, .end: return false
+        case .newline, .end, .comment: return false
         }
     }
 
@@ -257,7 +271,7 @@ struct Parser {
             }
             _ = advance()
             return .list(items, position(token))
-        case .newline, .end:
+        case .newline, .end, .comment:
             throw error("expected an expression, found \(token.display)", at: token)
         case .symbol(let s):
             throw error("expected an expression, found '\(s)'", at: token)

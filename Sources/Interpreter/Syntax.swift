@@ -46,3 +46,27 @@ enum Statement: Equatable, Sendable {
     /// `a = e` or `a, b = e` (a command with several results).
     case assignment(targets: [String], Expr, Position)
 }
+
+/// Where a statement is in its source, from its first token to its last.
+struct Span: Equatable, Sendable {
+    var start: Position
+    /// The line its last token ends on.
+    var lastLine: Int
+    /// Its text, in `Character`s of the source.
+    var range: Range<Int>
+}
+
+/// A statement and where it is.
+struct Located: Equatable, Sendable {
+    var statement: Statement
+    var span: Span
+    var position: Position { span.start }
+}
+
+/// A parsed source: its statements and the comments between them (for hosts that lay a run out
+/// as a document).
+struct Program: Sendable {
+    var statements: [Located]
+    var comments: [Token]
+    var source: String
+}

@@ -1,3 +1,5 @@
+import Interpreter
+
 /// What Tab does to a line, given the session's candidate words for the word being typed.
 struct Completion: Equatable {
     /// Text to insert at the cursor (the part of the common prefix not yet typed).
@@ -37,21 +39,12 @@ struct Completion: Equatable {
         if insertion.isEmpty && alternatives.isEmpty { return nil }  // already complete
     }
 
-    /// The quote opening a string still open at the end of `line` (`\"` escapes; `#` comments).
+    /// Where the string still open at the end of `line` starts (its quote), from the lexer.
     private static func openQuote(in line: String) -> String.Index? {
-        var open: String.Index?
-        var escaped = false
-        for index in line.indices {
-            let character = line[index]
-            if open != nil {
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { open = nil }
-            } else if character == "\"" {
-                open = index
-            } else if character == "#" {
-                return nil
-            }
-        }
-        return open
+        let tokens = Lexer.scan(line)
+        guard let open = tokens.last(where: { $0.kind != .end && !$0.range.isEmpty }), open.isUnterminatedString
+        else { return nil }
+        return line.index(line.startIndex, offsetBy: open.range.lowerBound)
     }
 
     private static func isWordCharacter(_ character: Character) -> Bool {

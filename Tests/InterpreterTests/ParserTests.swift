@@ -6,7 +6,7 @@ import LRPKit
 final class ParserTests: XCTestCase {
     private func parse(_ source: String) throws -> [Statement] {
         var parser = try Parser(source: source, file: "t", commands: Builtins.commandNames)
-        return try parser.parseProgram().map(\.0)
+        return try parser.parseProgram().statements.map(\.statement)
     }
 
     /// A compact rendering of the tree: calls as name{...} (command) or name(...) (ordinary).

@@ -20,12 +20,17 @@ struct Builtin: Sendable {
     let bareCall: Bool
     /// Keywords whose value may be a bare word taken as a string: `map=heat`.
     let wordKeywords: [String]
+    /// Which positional arguments written as a bare name are that name, as a string, rather than
+    /// its value: `help relprop`, `load mnist PATH` (even when a variable is called mnist).
+    let nameArguments: NameArguments
+    enum NameArguments: Sendable { case none, first, all }
     /// Takes any keyword (`record(errors=76, accuracy=0.99)`): the keywords are its data.
     let acceptsAnyKeyword: Bool
     let body: @Sendable (inout Call) throws -> Value
 
     init(_ name: String, _ group: Group, usage: String, _ summary: String, details: String = "",
-         keywords: [String] = [], wordKeywords: [String] = [], bareCall: Bool = false, acceptsAnyKeyword: Bool = false, body: @escaping @Sendable (inout Call) throws -> Value) {
+         keywords: [String] = [], wordKeywords: [String] = [], nameArguments: NameArguments = .none,
+         bareCall: Bool = false, acceptsAnyKeyword: Bool = false, body: @escaping @Sendable (inout Call) throws -> Value) {
         self.name = name
         self.group = group
         self.usage = usage
@@ -34,6 +39,7 @@ struct Builtin: Sendable {
         self.keywords = keywords
         self.bareCall = bareCall
         self.wordKeywords = wordKeywords
+        self.nameArguments = nameArguments
         self.acceptsAnyKeyword = acceptsAnyKeyword
         self.body = body
     }

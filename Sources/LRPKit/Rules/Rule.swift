@@ -45,25 +45,25 @@ extension Rule {
     public func validate() throws {
         func finite(_ values: Float..., rule: String) throws {
             if let k = values.firstIndex(where: { !$0.isFinite }) {
-                throw LRPError.invalidRule(rule: rule, parameter: k, "parameter \(formatScalar(values[k])) must be a finite number")
+                throw LRPError.invalidRule(rule: rule, parameter: k, "parameter \(formatNumber(values[k])) must be a finite number")
             }
         }
         switch self {
         case .epsilon(let e):
             try finite(e, rule: "epsilon")
-            guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatScalar(e)))") }
+            guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatNumber(e)))") }
         case .gamma(let g):
             try finite(g, rule: "gamma")
-            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatScalar(g)))") }
+            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
         case .zB(let low, let high):
             try finite(low, high, rule: "zB")
             guard low < high else {
-                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatScalar(low)) must be below the high bound \(formatScalar(high))")
+                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatNumber(low)) must be below the high bound \(formatNumber(high))")
             }
         case .alphaBeta(let alpha, let beta):
             try finite(alpha, beta, rule: "alphabeta")
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
-                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatScalar([alpha, beta][k])))")
+                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
             }
         case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
             break

@@ -1,8 +1,8 @@
 import Interpreter
 
-/// Syntax highlighting of lrps code for the HTML notebook. A small scanner of its own (the
-/// interpreter's lexer is internal and drops comments): comments, strings, numbers, builtin
-/// names, `key=` keywords, assigned names and operators get a class; the rest is plain text.
+/// Syntax highlighting of lrps code for the HTML notebook, from the interpreter's own token
+/// stream: comments, strings, numbers, builtin names, `key=` keywords, assigned names and
+/// operators get a class; the rest (names, spaces) is plain text.
 enum Highlighter {
     enum Kind: String {
         case comment = "c", string = "s", number = "n", builtin = "b", keyword = "k", target = "v",
@@ -18,60 +18,65 @@ enum Highlighter {
 
     static func tokens(_ code: String) -> [Token] {
         let characters = Array(code)
+        let scanned = Lexer.scan(code)
+        let codeTokens = scanned.filter { !$0.isComment }
+        let targets = assignmentTargets(codeTokens)
         var tokens: [Token] = []
-        var i = 0
-        while i < characters.count {
-            let c = characters[i]
-            let start = i
-            var kind = Kind.plain
-            if c == "#" {
-                while i < characters.count, characters[i] != "\n" { i += 1 }
-                kind = .comment
-            } else if c == "\"" {
-                i += 1
-                while i < characters.count, characters[i] != "\"" {
-                    i += characters[i] == "\\" ? 2 : 1
-                }
-                i = min(i + 1, characters.count)
-                kind = .string
-            } else if c.isNumber || (c == "." && i + 1 < characters.count && characters[i + 1].isNumber) {
-                while i < characters.count, characters[i].isNumber || characters[i] == "." || characters[i] == "_" { i += 1 }
-                if i < characters.count, characters[i] == "e" || characters[i] == "E" {
-                    var j = i + 1
-                    if j < characters.count, characters[j] == "-" || characters[j] == "+" { j += 1 }
-                    if j < characters.count, characters[j].isNumber {
-                        i = j
-                        while i < characters.count, characters[i].isNumber { i += 1 }
-                    }
-                }
-                kind = .number
-            } else if c.isLetter || c == "_" {
-                while i < characters.count, characters[i].isLetter || characters[i].isNumber || characters[i] == "_" { i += 1 }
-                let word = String(characters[start..<i])
-                let next = i < characters.count ? characters[i] : " "
-                let afterNext = i + 1 < characters.count ? characters[i + 1] : " "
-                if next == "=" && afterNext != "=" && !isAssignmentTarget(characters, wordStart: start) {
-                    kind = .keyword
-                } else if word == "true" || word == "false" {
-                    kind = .constant
-                } else if builtins.contains(word) {
-                    kind = .builtin
-                }
-                if isAssignmentTarget(characters, wordStart: start), kind != .keyword { kind = .target }
-            } else if c.isWhitespace {
-                while i < characters.count, characters[i].isWhitespace, characters[i] != "#" { i += 1 }
-            } else {
-                i += 1
-                kind = .symbol
-            }
-            let text = String(characters[start..<i])
+        func append(_ kind: Kind, _ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            let text = String(characters[range])
             if let last = tokens.last, last.kind == kind, kind == .plain || kind == .symbol {
                 tokens[tokens.count - 1].text += text
             } else {
                 tokens.append(Token(kind: kind, text: text))
             }
         }
+        var done = 0
+        var codeIndex = 0
+        for token in scanned where !token.range.isEmpty {
+            append(.plain, done..<token.range.lowerBound)  // spaces, line breaks, a continuing `\`
+            while codeIndex < codeTokens.count, codeTokens[codeIndex].range.lowerBound < token.range.lowerBound { codeIndex += 1 }
+            let next = codeIndex + 1 < codeTokens.count ? codeTokens[codeIndex + 1] : nil
+            append(kind(of: token, isTarget: targets.contains(token.range.lowerBound),
+                        beforeEquals: next.map { $0.kind == .symbol("=") } ?? false), token.range)
+            done = token.range.upperBound
+        }
+        append(.plain, done..<characters.count)
         return tokens
+    }
+
+    private static func kind(of token: Interpreter.Token, isTarget: Bool, beforeEquals: Bool) -> Kind {
+        switch token.kind {
+        case .comment: return .comment
+        case .string: return .string
+        case .number: return .number
+        case .symbol, .newline: return .symbol  // a `;`
+        case .end: return .plain
+        case .identifier(let word):
+            if isTarget { return .target }
+            if beforeEquals { return .keyword }
+            if word == "true" || word == "false" { return .constant }
+            return builtins.contains(word) ? .builtin : .plain
+        }
+    }
+
+    /// Where the names a statement assigns start: `a, b = ...` at the start of a statement.
+    private static func assignmentTargets(_ code: [Interpreter.Token]) -> Set<Int> {
+        var targets = Set<Int>()
+        var statementStart = true
+        for (k, token) in code.enumerated() {
+            defer { statementStart = token.kind == .newline }
+            guard statementStart else { continue }
+            var j = k
+            var names: [Int] = []
+            while j + 1 < code.count, code[j].identifier != nil {
+                names.append(code[j].range.lowerBound)
+                if code[j + 1].isSymbol(",") { j += 2; continue }
+                if code[j + 1].kind == .symbol("=") { targets.formUnion(names) }
+                break
+            }
+        }
+        return targets
     }
 
     /// HTML with `<span class="…">` around every token that has a class.
@@ -79,24 +84,5 @@ enum Highlighter {
         tokens(code).map { token in
             token.kind == .plain ? escape(token.text) : "<span class=\"\(token.kind.rawValue)\">\(escape(token.text))</span>"
         }.joined()
-    }
-
-    /// True when the word starting at `wordStart` is one of the names a statement assigns: only
-    /// names and commas lie between the start of its statement (line start or `;`) and an `=`.
-    private static func isAssignmentTarget(_ characters: [Character], wordStart: Int) -> Bool {
-        var j = wordStart - 1
-        while j >= 0, characters[j] != "\n", characters[j] != ";" {
-            let c = characters[j]
-            guard c.isLetter || c.isNumber || c == "_" || c == "," || c == " " || c == "\t" else { return false }
-            j -= 1
-        }
-        var k = wordStart
-        while k < characters.count {
-            let c = characters[k]
-            if c == "=" { return k + 1 >= characters.count || characters[k + 1] != "=" }
-            guard c.isLetter || c.isNumber || c == "_" || c == "," || c == " " || c == "\t" else { return false }
-            k += 1
-        }
-        return false
     }
 }
