@@ -52,7 +52,8 @@ public final class Session {
         Completer(variables: evaluator.variables, resolve: evaluator.resolve(path:)).candidates(forLine: line)
     }
 
-    public var variableNames: [String] { evaluator.variables.keys.filter { $0 != "_" }.sorted() }
+    /// The names the script made (not `_` or the predefined `scriptdir`).
+    public var variableNames: [String] { evaluator.variables.keys.filter { $0 != "_" && $0 != "scriptdir" }.sorted() }
 
     /// Names of all commands/functions/rules, for help and completion.
     public static var builtinNames: [String] { Builtins.names }
