@@ -5,13 +5,15 @@ let package = Package(
     name: "lrps",
     products: [
         .library(name: "LRPKit", targets: ["LRPKit"]),
+        // The language on its own, for embedding (and for the fuzz package, Fuzz/Package.swift).
+        .library(name: "Interpreter", targets: ["Interpreter"]),
         .executable(name: "lrps", targets: ["LRPScript"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C libraries from Debian's -dev packages (see .ci/run for the apt list).
+        // C libraries from Debian's -dev packages (scripts/setup.sh installs them).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
