@@ -64,7 +64,7 @@ final class Evaluator {
         case .expression(let expr):
             let value = try evaluate(expr)
             if case .none = value { return }
-            host.write(value.summary + "\n")
+            host.result(value.summary + "\n")
             if case .results(let values, _) = value {
                 variables["_"] = values.last
             } else {

@@ -79,9 +79,14 @@ struct LRPS: ParsableCommand {
 
     static func main() {
         BLASKernel.prepare()  // before any thread starts: it may re-run OpenBLAS's kernel selection
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // Two words before any option name a mode: `lrps kernel ...` (Jupyter) and `lrps run FILE`
+        // (the same as `lrps FILE`, for notebooks: `lrps run tutorial.ipynb`).
+        if arguments.first == "kernel" { Foundation.exit(KernelCommand.run(Array(arguments.dropFirst()))) }
+        if arguments.first == "run" { arguments.removeFirst() }
         let status: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if let lrps = command as? LRPS {
                 status = lrps.execute()
             } else {
@@ -153,10 +158,15 @@ struct LRPS: ParsableCommand {
         }
 
         func runScript(_ source: String, file: String) -> Int32 {
+            runScript([(source, file)])
+        }
+
+        /// Runs the pieces in order in one session (one piece for a script, a cell each for a notebook).
+        func runScript(_ pieces: [(source: String, file: String)]) -> Int32 {
             let run = { () -> Int32 in
                 do throws(ScriptError) {
-                    try session.run(source, file: file)
-                    recorder?.finish(error: nil, source: source)
+                    for piece in pieces { try session.run(piece.source, file: piece.file) }
+                    recorder?.finish(error: nil, source: pieces.last?.source)
                     return 0
                 } catch {
                     recorder?.finish(error: error)
@@ -173,6 +183,16 @@ struct LRPS: ParsableCommand {
 
         if let statements {
             return runScript(statements, file: "<expr>")
+        }
+        if let script, script.lowercased().hasSuffix(".ipynb") {
+            // A Jupyter notebook: its code cells run in order, each named `FILE[N]` in errors.
+            switch readScript(atPath: script).flatMap({ NotebookIpynb.codeCells(of: Data($0.utf8), path: script) }) {
+            case .success(let cells):
+                return runScript(cells.map { (source: $0.source, file: "\(script)[\($0.number)]") })
+            case .failure(let problem):
+                errors.write("lrps: \(problem.message)\n")
+                return 2
+            }
         }
         if let script {
             switch readScript(atPath: script) {

@@ -119,10 +119,17 @@ private func helpText(_ c: Call) throws -> String {
         let hint = closestName(to: name, in: Builtins.names).map { "; did you mean '\($0)'?" } ?? ""
         throw c.fail("no command named '\(name)'\(hint)", argument: 0)
     }
-    var text = "\(b.usage)\n  \(b.summary)"
-    if !b.details.isEmpty { text += "\n" + b.details.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") }
-    if !b.keywords.isEmpty { text += "\n  keywords: " + b.keywords.joined(separator: ", ") }
-    return text
+    return b.helpText
+}
+
+extension Builtin {
+    /// What `help NAME` prints: usage, summary, details, keywords.
+    var helpText: String {
+        var text = "\(usage)\n  \(summary)"
+        if !details.isEmpty { text += "\n" + details.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n") }
+        if !keywords.isEmpty { text += "\n  keywords: " + keywords.joined(separator: ", ") }
+        return text
+    }
 }
 
 /// "a", "a or b", "a, b or c".

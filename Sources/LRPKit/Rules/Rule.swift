@@ -39,6 +39,46 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Rule {
+    /// A rule's case without its parameters; the language's name for it.
+    public enum Name: String, CaseIterable, Sendable {
+        case lrp0, epsilon, gamma, zplus, zB, alphabeta, wsquare, flat, wta, identity
+    }
+
+    public var name: Name {
+        switch self {
+        case .lrp0: return .lrp0
+        case .epsilon: return .epsilon
+        case .gamma: return .gamma
+        case .zPlus: return .zplus
+        case .zB: return .zB
+        case .alphaBeta: return .alphabeta
+        case .wSquare: return .wsquare
+        case .flat: return .flat
+        case .winnerTakeAll: return .wta
+        case .identity: return .identity
+        }
+    }
+
+    /// The rule of this name with typical parameters.
+    public static func example(_ name: Name) -> Rule {
+        switch name {
+        case .lrp0: return .lrp0
+        case .epsilon: return .epsilon(0.1)
+        case .gamma: return .gamma(0.25)
+        case .zplus: return .zPlus
+        case .zB: return .zB(low: -1, high: 1)
+        case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
+        case .wsquare: return .wSquare
+        case .flat: return .flat
+        case .wta: return .winnerTakeAll
+        case .identity: return .identity
+        }
+    }
+
+    /// One example of every rule: what tests run every rule on. A new case of `Rule` needs a
+    /// `Name` (the compiler insists, in `name`) and so an example (in `example`), and is then here.
+    public static var examples: [Rule] { Name.allCases.map(example) }
+
     /// Checks the rule's parameters, throwing `LRPError.invalidRule` for values that make the rule
     /// meaningless: z^B needs low < high, epsilon, gamma, alpha and beta must not be negative, and
     /// every parameter must be finite. `relprop` and `RuleSet.rules(for:)` check before using a rule.

@@ -1,10 +1,10 @@
 import Foundation
 import LRPKit
 
-/// Where a notebook goes and in which form, chosen by the extension: `.html` (one file) or
-/// `.md` (with the figures in `NAME_files/` beside it).
+/// Where a notebook goes and in which form, chosen by the extension: `.html` (one file),
+/// `.md` (with the figures in `NAME_files/` beside it) or `.ipynb` (Jupyter, figures inside).
 struct NotebookFile {
-    enum Format { case html, markdown }
+    enum Format { case html, markdown, ipynb }
 
     let path: String
     let format: Format
@@ -13,8 +13,9 @@ struct NotebookFile {
         switch (path as NSString).pathExtension.lowercased() {
         case "html", "htm": format = .html
         case "md", "markdown": format = .markdown
+        case "ipynb": format = .ipynb
         default:
-            throw NotebookFileProblem(message: "a notebook is written as .html or .md, not '\(path)'")
+            throw NotebookFileProblem(message: "a notebook is written as .html, .md or .ipynb, not '\(path)'")
         }
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -35,6 +36,8 @@ struct NotebookFile {
             switch format {
             case .html:
                 try AtomicFile.write(NotebookHTML.render(notebook), to: path)
+            case .ipynb:
+                try AtomicFile.write(NotebookIpynb.render(notebook), to: path)
             case .markdown:
                 let folderName = (figuresFolder as NSString).lastPathComponent
                 let rendering = NotebookMarkdown.render(notebook, figuresFolder: folderName)
