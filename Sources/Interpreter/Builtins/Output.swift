@@ -52,7 +52,9 @@ let outputBuiltins: [Builtin] = [
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try AtomicFile.createFolder(directory)  // (where writing is permitted only)
+            } catch let refusal as LRPError where refusal.description.contains("not written") {
+                throw c.fail("save: \(refusal)", argument: pathIndex)
             } catch {
                 throw c.fail("save: cannot create the folder for \(path)", argument: pathIndex)
             }
