@@ -226,6 +226,7 @@ final class HostileSignalTests: XCTestCase {
         repl.expect("[2]> ")
         repl.type("\u{1B}[A\u{1B}[A\r")  // up twice: past this session's line to "print x + 1"
         repl.expect("\r\n42\r\n")
+        repl.expect("[3]> ")  // Ctrl-D typed before the prompt would meet the terminal in cooked mode
         repl.type("\u{4}")
         XCTAssertEqual(repl.waitForExit(), 0, repl.transcript.suffix(2000).description)
     }
