@@ -60,7 +60,7 @@ final class Evaluator {
         case .expression(let expr):
             let value = try evaluate(expr)
             if case .none = value { return }
-            host.write(value.summary + "\n")
+            host.result(value.summary + "\n")
             if case .results(let values, _) = value {
                 variables["_"] = values.last
             } else {
@@ -68,6 +68,9 @@ final class Evaluator {
             }
         case .assignment(let targets, let expr, let position):
             let value = try evaluate(expr)
+            // A value computed while a stop was requested is not assigned: the statement was
+            // interrupted, and the variables keep what they held before it.
+            if cancellation.isRequested { throw error("interrupted", at: position) }
             if case .results(let values, let names) = value {
                 guard values.count == targets.count else {
                     throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)
@@ -100,7 +103,11 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t), .mask(let t): return .tensor(-t)
+            case .tensor(let t), .mask(let t):
+                do { _ = try Tensor.allocationCount(of: t.shape) } catch {
+                    throw self.error("'-': \(error)", at: position)
+                }
+                return .tensor(-t)
             case let other:
                 throw error("cannot negate \(other.typeName)", at: position)
             }
@@ -228,7 +235,10 @@ final class Evaluator {
             case "*": return .tensor(try x * y)
             case "/": return .tensor(try x / y)
             case "^":
-                if y.count == 1, y.rank == 0 || b.isNumber { return .tensor(x.raised(to: y.scalars[0])) }
+                if y.count == 1, y.rank == 0 || b.isNumber {
+                    _ = try Tensor.allocationCount(of: x.shape)
+                    return .tensor(x.raised(to: y.scalars[0]))
+                }
                 return .tensor(try Tensor.combine(x, y, operation: "^") { Float(Foundation.pow(Double($0), Double($1))) })
             case "@":
                 return .tensor(try x.matmul(y))

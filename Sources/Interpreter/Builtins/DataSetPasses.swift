@@ -28,7 +28,7 @@ extension Evaluator {
             }
             if trailing == nil {
                 trailing = shape
-                joined.reserveCapacity(try Tensor.elementCount(of: [count] + shape))
+                joined.reserveCapacity(try Tensor.allocationCount(of: [count] + shape))
             }
             joined.append(contentsOf: part.scalars)
             done = range.upperBound

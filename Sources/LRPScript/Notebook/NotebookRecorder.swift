@@ -172,7 +172,7 @@ enum DataChecksums {
         return paths.compactMap { file in
             guard let data = manager.contents(atPath: file) else { return nil }
             return Notebook.DataFile(path: shown(file, relativeTo: base), bytes: data.count,
-                                     sha256: SHA256.hexDigest(of: [UInt8](data)))
+                                     sha256: sha256Hex(data))
         }
     }
 
