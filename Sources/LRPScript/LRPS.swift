@@ -178,6 +178,10 @@ struct LRPS: ParsableCommand {
         recorder?.onChange = { [weak writer] in writer?.write() }  // weak: the writer holds the recorder
         let session = Session(host: recorder ?? terminal)
         session.define("args", strings: scriptArguments)
+        if let script {
+            let absolute = script.hasPrefix("/") ? script : FileManager.default.currentDirectoryPath + "/" + script
+            session.scriptDirectory = (URL(fileURLWithPath: absolute).standardizedFileURL.path as NSString).deletingLastPathComponent
+        }
         let watcher = InterruptWatcher()
         let title = script ?? (statements != nil ? "<expr>" : interactive ? "interactive session" : "<stdin>")
         /// What the notebook says when a signal ended the run.
