@@ -1,3 +1,4 @@
+import Foundation
 import Interpreter
 
 /// The interactive loop: numbered cells like a notebook (`[1]> `), continuation lines (`...> `)
@@ -24,7 +25,8 @@ final class REPL {
         self.errors = errors
     }
 
-    /// Runs until end of input; returns the exit status (always 0: errors belong to cells).
+    /// Runs until end of input or `exit`; returns the exit status (0 unless `exit N` says
+    /// otherwise: errors belong to cells).
     func run() -> Int32 {
         var cell = ""
         while true {
@@ -36,34 +38,49 @@ final class REPL {
                 cell = ""
             case .line(let line):
                 if cell.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
-                if !line.allSatisfy(\.isWhitespace) { reader.addToHistory(line) }
                 cell += cell.isEmpty ? line : "\n" + line
                 if cell == line, let command = NotebookCommand.parse(line) {
+                    reader.addToHistory(line)
                     saveNotebook(command)
                     cell = ""
                     continue
                 }
                 if session.needsMoreInput(cell) { continue }
-                execute(cell)
+                // The whole cell is one history entry: a block comes back as it was typed.
+                reader.addToHistory(cell)
+                if let status = execute(cell) { return status }
+                if cell.trimmingCharacters(in: .whitespaces) == "help" { output.write(REPL.sessionHelp) }
                 cell = ""
             }
         }
     }
 
-    private func execute(_ source: String) {
+    /// What `help` adds in the REPL: what only a session has.
+    static let sessionHelp = """
+        In this session:
+          notebook save FILE.html|FILE.md   the session so far as a notebook (not a cell of its own)
+          a block (if/for/def ... end)      continues over lines ("...>") until its end
+          exit, or Ctrl-D                   leaves; Ctrl-C stops the running cell, or abandons the line
+
+        """
+
+    /// Runs one cell; returns the status when it ran `exit`.
+    private func execute(_ source: String) -> Int32? {
         defer { cellNumber += 1 }
-        let run = {
+        let run = { () -> Int32? in
             do throws(ScriptError) {
-                try self.session.run(source, file: "<cell \(self.cellNumber)>")
+                return try self.session.run(source, file: "<cell \(self.cellNumber)>")
             } catch {
                 self.notebook?.recordFailure(error)
                 self.output.flush()
                 self.errors.write("\(error)\n")
                 self.errors.flush()
+                return nil
             }
         }
         // A Ctrl-C while the cell runs stops it; the session and its variables stay.
-        if let interrupts { _ = interrupts.guarding(cancel: { [session] in session.cancel() }, run) } else { run() }
+        if let interrupts { return interrupts.guarding(cancel: { [session] in session.cancel() }, run).0 }
+        return run()
     }
 
     /// `notebook save FILE`: the session so far as HTML or Markdown; not a cell of its own.
