@@ -1,6 +1,10 @@
 """Writes the oracle test vectors to Tests/LRPKitTests/Fixtures/oracle/ (numpy only, deterministic).
 
-    python3 Tests/oracle/make_vectors.py [--data DIR]   (default: ../shared/data beside the checkout) [--skip-tutorial]
+    python3 Tests/oracle/make_vectors.py [--mnist DIR] [--models DIR] [--skip-tutorial]
+
+--mnist defaults to the repository's data/mnist (t10k-*-idx?-ubyte.gz) and --models to its
+models/tutorial (mlp/ and cnn/ weight folders), so a clean clone regenerates the committed vectors
+byte for byte: scripts/check-oracle-vectors.sh shows it.
 
 Per case, the inputs and parameters are drawn (RandomState(seed)), rounded to float32 and saved as
 float32; the expected results are computed from those float32 values in float64 and saved as
@@ -320,8 +324,8 @@ def read_idx(path):
     return np.frombuffer(data, np.uint8, offset=8)
 
 
-def tutorial_nets(data, dtype):
-    t = os.path.join(data, "tutorial")
+def tutorial_nets(models, dtype):
+    t = models
     mlp = []
     for i, name in enumerate(["l1", "l2", "l3"]):
         W = np.loadtxt(os.path.join(t, "mlp", name + "-W.txt"))
@@ -398,9 +402,9 @@ def error_counts(images, labels, mlp, cnn):
     return counts
 
 
-def make_tutorial(data, notes):
-    images = read_idx(os.path.join(data, "mnist", "t10k-images-idx3-ubyte.gz"))
-    labels_all = read_idx(os.path.join(data, "mnist", "t10k-labels-idx1-ubyte.gz")).astype(int)
+def make_tutorial(mnist, models, notes):
+    images = read_idx(os.path.join(mnist, "t10k-images-idx3-ubyte.gz"))
+    labels_all = read_idx(os.path.join(mnist, "t10k-labels-idx1-ubyte.gz")).astype(int)
     idx = o.randint(1234, 0, 10000, 12)
     assert idx == [int(v) for v in np.random.RandomState(1234).randint(0, 10000, 12)]
     assert idx == [8915, 1318, 7221, 7540, 664, 6137, 6833, 8471, 9449, 7322, 8222, 1182]
@@ -408,7 +412,7 @@ def make_tutorial(data, notes):
     assert list(labels) == [2, 1, 0, 6, 8, 8, 0, 3, 8, 9, 4, 6]
     Xs = (images[idx].astype(np.float64) / 255.0 * 2.0 - 1.0)[..., None]   # 12 x 28 x 28 x 1
 
-    mlp, cnn = tutorial_nets(data, np.float64)
+    mlp, cnn = tutorial_nets(models, np.float64)
     m = tutorial_maps(Xs, labels, mlp, cnn, np.float64)
     tut_mlp0 = [-1.5467, 9.6836, 21.4397, 9.1516, -2.5577, 1.7512, 1.4682, 3.5962, 1.4475, -2.5014]
     tut_cnn0 = [-3.3709, 4.6261, 30.0149, 6.6108, 2.5873, -8.9452, -1.7391, 8.0377, 2.5111, -9.7981]
@@ -435,7 +439,7 @@ def make_tutorial(data, notes):
     figs["data-float32-pixels"] = o.mosaic(Xs.astype(np.float32).astype(np.float64), o.graymap)
 
     # Float32 sensitivity of the figures (reported; not part of the tests).
-    mlp32, cnn32 = tutorial_nets(data, np.float32)
+    mlp32, cnn32 = tutorial_nets(models, np.float32)
     m32 = tutorial_maps(Xs.astype(np.float32), labels, mlp32, cnn32, np.float32)
     f32_all = figures(Xs.astype(np.float32), m32, np.float32)          # float32 maps and render
     f32_maps = figures(Xs, m32, np.float64)                            # float32 maps, float64 render
@@ -491,7 +495,8 @@ def make_tutorial(data, notes):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/data"))
+    ap.add_argument("--mnist", default=os.path.join(ROOT, "data", "mnist"), help="folder of the MNIST t10k .gz files")
+    ap.add_argument("--models", default=os.path.join(ROOT, "models", "tutorial"), help="folder holding mlp/ and cnn/")
     ap.add_argument("--skip-tutorial", action="store_true")
     args = ap.parse_args()
     self_check()
@@ -522,7 +527,7 @@ def main():
     for i, (name, shape, kind, conserves, layers) in enumerate(NET_CASES):
         manifest["networks"].append(make_net_case(i, name, shape, kind, conserves, layers))
     if not args.skip_tutorial:
-        manifest["tutorial"] = make_tutorial(args.data, {})
+        manifest["tutorial"] = make_tutorial(args.mnist, args.models, {})
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=False)
         f.write("\n")

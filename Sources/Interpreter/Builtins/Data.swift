@@ -9,12 +9,13 @@ let dataBuiltins: [Builtin] = [
             load mnist "data/mnist" split="t10k"   the MNIST images (scaled to [-1, 1]) and labels
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
                                                    or an LRP Toolbox model file (.txt)
-            load tensor "x.npy"                    a numpy array
+            load tensor "x.npy"                    a numpy array (or .txt: numbers as numpy.savetxt writes them)
             load image "digit.png" range=[-1, 1]   a PNG as an H x W x C tensor (C = 1 gray, 3 colour),
                                                    p/255*2-1 like MNIST; range=[LOW, HIGH] to choose
             load images "folder" classes=10        a dataset of the PNGs in folder/LABEL/*.png
-            Without KIND: .npy is a tensor, .png an image, .txt a Toolbox model, a folder with *-W.txt
-            files a network, a folder with MNIST files a dataset, a folder of sub-folders of PNGs images.
+            Without KIND: .npy is a tensor, .png an image, .txt a Toolbox model (its first word a layer
+            name) or else a text of numbers, a folder with *-W.txt files a network, a folder with MNIST
+            files a dataset, a folder of sub-folders of PNGs images.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
@@ -23,39 +24,35 @@ let dataBuiltins: [Builtin] = [
         try c.expectCount(1...2, usage: "load [KIND] PATH")
         let path = try c.string(c.arguments.count - 1, "PATH")
         let resolved = c.evaluator.resolve(path: path)
-        var kind = c.arguments.count == 2 ? try c.string(0, "KIND") : try detectKind(resolved, path: path, c)
-        let kinds = ["mnist", "dataset", "network", "tensor", "image", "images"]
-        guard kinds.contains(kind) else {
-            let hint = closestName(to: kind, in: kinds).map { "; did you mean '\($0)'?" } ?? " (mnist, network, tensor, image or images)"
-            throw c.fail("load: unknown kind '\(kind)'\(hint)", argument: 0)
+        var word: String?
+        if c.arguments.count == 2 {
+            word = try c.string(0, "KIND")
+            guard loadKinds[word!] != nil else {
+                let hint = closestName(to: word!, in: loadKinds.keys.sorted()).map { "; did you mean '\($0)'?" } ?? " (mnist, network, tensor, image or images)"
+                throw c.fail("load: unknown kind '\(word!)'\(hint)", argument: 0)
+            }
         }
-        if kind == "dataset" { kind = "mnist" }
+        // The registry picks the format: by the kind, the extension, and the contents.
+        let format: any FileFormat
+        do {
+            format = try FileFormats.format(forReading: resolved, kind: word.flatMap { loadKinds[$0]?.kind }, only: word.flatMap { loadKinds[$0]?.format })
+        } catch let error as LRPError {
+            let advice = word == nil && FileManager.default.fileExists(atPath: resolved) ? "; say which kind: load mnist|network|tensor|image|images PATH" : ""
+            throw c.fail("load: \(error.showingPath(resolved, as: path))\(advice)", argument: c.arguments.count - 1)
+        }
         c.evaluator.host.loading(resolved)
-        if c.keyword("split") != nil && kind != "mnist" {
-            throw c.fail("load: split= applies to datasets only", argument: c.keywordIndex("split"))
+        let options = try readOptions(&c, format)
+        let contents: FileContents
+        do { contents = try format.read(resolved, options: options) } catch let error as LRPError {
+            throw error.showingPath(resolved, as: path)
         }
-        for key in ["range", "classes"] where c.keyword(key) != nil && kind != "image" && kind != "images" {
-            throw c.fail("load: \(key)= applies to load image and load images only", argument: c.keywordIndex(key))
-        }
-        switch kind {
-        case "image", "images":
-            return try loadPictures(&c, kind: kind, path: path, resolved: resolved)
-        case "mnist":
-            let split: String
-            if let v = c.keyword("split") {
-                guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
-                split = s
-            } else { split = "t10k" }
-            var dataset = try renamingPaths(path, resolved) { try Dataset.loadMNIST(directory: resolved, split: split) }
-            dataset.name = "mnist \(split)"
+        switch contents {
+        case .tensor(let x): return .tensor(x)
+        case .network(let loaded): return .network(NetworkValue(network: loaded.network, origin: path))
+        case .dataset(var dataset):
+            if format.options.contains("classes") { dataset.name = "images \(path)" }  // named as written
             return .dataset(dataset)
-        case "network":
-            let network = try renamingPaths(path, resolved) { try loadNetwork(resolved) }
-            return .network(NetworkValue(network: network, origin: path))
-        default:
-            // A data tensor may hold NaN and infinities (`save log(zeros(2)) "x.npy"` writes
-            // them, and what lrps saves must load back); network weights still refuse them.
-            return .tensor(try renamingPaths(path, resolved) { try NumpyFile.read(resolved, allowingNonFinite: true) })
+        case .picture, .record: throw c.fail("load: \(path): the language cannot hold a \(contents.kind.rawValue) from a \(format.name) file", argument: c.arguments.count - 1)
         }
     },
     Builtin("sample", .data, usage: "X, T = sample DATASET N seed=S pad=P",
@@ -124,64 +121,42 @@ private func countErrors(_ c: inout Call) throws -> (wrong: Int, total: Int) {
     return (wrong, dataset.count)
 }
 
-/// What `load PATH` loads when no kind is given.
-private func detectKind(_ resolved: String, path: String, _ c: Call) throws -> String {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-        throw c.fail("load: \(path): no such file or folder", argument: 0)
-    }
-    if isDirectory.boolValue {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: resolved)) ?? []
-        if entries.contains(where: { $0.hasSuffix("-W.txt") || $0.hasSuffix("-W.txt.gz") }) { return "network" }
-        if entries.contains(where: { $0.contains("idx3-ubyte") }) { return "mnist" }
-        if entries.contains(where: { entry in
-            ((try? FileManager.default.contentsOfDirectory(atPath: resolved + "/" + entry)) ?? []).contains { $0.lowercased().hasSuffix(".png") }
-        }) { return "images" }
-        throw c.fail("load: \(path): a folder with neither tutorial weights (*-W.txt), MNIST files nor sub-folders of PNGs; say which kind: load mnist|network|images PATH", argument: 0)
-    }
-    if resolved.hasSuffix(".npy") { return "tensor" }
-    if resolved.lowercased().hasSuffix(".png") { return "image" }
-    if resolved.hasSuffix(".txt") { return "network" }
-    throw c.fail("load: \(path): cannot tell what this is from its name; say which kind: load mnist|network|tensor PATH", argument: 0)
-}
+/// The kind words of `load KIND PATH`: a registry kind, and for some one format of it.
+private let loadKinds: [String: (kind: FileKind, format: String?)] = [
+    "mnist": (.dataset, "MNIST folder"), "dataset": (.dataset, nil), "network": (.network, nil),
+    "tensor": (.tensor, nil), "image": (.picture, nil), "images": (.dataset, "PNG image folder"),
+]
 
-/// `load image PATH range=[LOW, HIGH]` and `load images FOLDER range=... classes=N`.
-private func loadPictures(_ c: inout Call, kind: String, path: String, resolved: String) throws -> Value {
-    var (low, high) = (-1.0, 1.0)
+/// The keywords of `load` as the format's read options; a keyword the format does not take is an error.
+private func readOptions(_ c: inout Call, _ format: any FileFormat) throws -> ReadOptions {
+    var options = ReadOptions(allowingNonFinite: true)  // data tensors may hold NaN (what lrps saves loads back)
+    for key in ["split", "range", "classes"] where c.keyword(key) != nil && !format.options.contains(key) {
+        // The kind words whose formats take it ("dataset" names no one format: left out).
+        let takers = loadKinds.filter { word, target in
+            word != "dataset" && FileFormats.all.contains { f in
+                f.options.contains(key) && f.kind == target.kind && (target.format ?? f.name) == f.name
+            }
+        }.keys.sorted().map { "load \($0)" }
+        throw c.fail("load: \(key)= applies to \(takers.joined(separator: " and ")) only", argument: c.keywordIndex(key))
+    }
+    if let v = c.keyword("split") {
+        guard case .string(let s) = v else { throw c.fail("load: split= must be a string such as \"t10k\"", argument: c.keywordIndex("split")) }
+        options.split = s
+    }
     if let value = c.keyword("range") {
         let at = c.keywordIndex("range")
         guard case .list(let items) = value, items.count == 2 else {
             throw c.fail("load: range= takes two numbers [LOW, HIGH], e.g. range=[0, 1]", argument: at)
         }
-        (low, high) = (try c.asNumber(items[0], what: "LOW", argument: at), try c.asNumber(items[1], what: "HIGH", argument: at))
+        let (low, high) = (try c.asNumber(items[0], what: "LOW", argument: at), try c.asNumber(items[1], what: "HIGH", argument: at))
         guard low.isFinite, high.isFinite, low < high else {
             throw c.fail("load: range=[\(formatNumber(low)), \(formatNumber(high))] needs LOW < HIGH", argument: at)
         }
+        (options.low, options.high) = (low, high)
     }
-    if kind == "image" {
-        if c.keyword("classes") != nil { throw c.fail("load: classes= applies to load images only", argument: c.keywordIndex("classes")) }
-        return .tensor(try renamingPaths(path, resolved) { try ImageFile.read(resolved, low: low, high: high) })
-    }
-    let classes = try c.optionalIntegerKeyword("classes")
-    if let classes, classes < 1 || classes > 1 << 20 {
+    options.classCount = try c.optionalIntegerKeyword("classes")
+    if let classes = options.classCount, classes < 1 || classes > 1 << 20 {
         throw c.fail("load: classes= must be in 1...1048576, got \(classes)", argument: c.keywordIndex("classes"))
     }
-    var dataset = try renamingPaths(path, resolved) { try Dataset.loadImages(folder: resolved, classCount: classes, low: low, high: high) }
-    dataset.name = "images \(path)"
-    return .dataset(dataset)
-}
-
-/// Runs `body`, rewriting absolute paths in its errors back to the path the user wrote.
-private func renamingPaths<T>(_ written: String, _ resolved: String, _ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as LRPError {
-        guard written != resolved, case .file(let path, let message) = error else { throw error }
-        let shown = path.hasPrefix(resolved) ? written + path.dropFirst(resolved.count) : path
-        throw LRPError.file(path: shown, message)
-    }
-}
-
-/// A network from a folder of tutorial weights or from an LRP Toolbox model file.
-func loadNetwork(_ path: String) throws -> Network {
-    // One loader for the library and the language, so both refuse the same malformed folders.
-    try NetworkLoader.load(path: path).network
+    return options
 }

@@ -150,10 +150,7 @@ private func weights(_ c: inout Call) throws -> (Tensor, Tensor) {
     do {
         return try TutorialWeights.read(prefix: resolved)
     } catch let error as LRPError {
-        if case .file(let path, let message) = error {
-            let shown = path.hasPrefix(resolved) ? prefix + path.dropFirst(resolved.count) : path
-            throw c.fail("\(c.name): \(shown): \(message)", argument: 0)
-        }
+        if case .file = error { throw c.fail("\(c.name): \(error.showingPath(resolved, as: prefix))", argument: 0) }
         throw error
     }
 }

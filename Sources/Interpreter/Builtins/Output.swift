@@ -33,21 +33,22 @@ let outputBuiltins: [Builtin] = [
         let pathIndex = c.arguments.count - 1
         let path = try c.string(pathIndex, "PATH")
         let resolved = c.evaluator.resolve(path: path)
-        let ext = (path as NSString).pathExtension.lowercased()
-        guard ["png", "npy", "txt", "json"].contains(ext) else {
-            throw c.fail("save: cannot tell the format of '\(path)'; use .png, .npy, .txt or .json", argument: pathIndex)
+        // The registry picks the format by the extension; its kind says what to make of X.
+        guard let format = FileFormats.format(forWriting: path) else {
+            throw c.fail("save: cannot tell the format of '\(path)'; use \(listed(FileFormats.writableExtensions))", argument: pathIndex)
         }
-        if ext != "png" {
+        let pictures = listed(FileFormats.all.filter { $0.canWrite && $0.kind == .picture }.flatMap(\.extensions).map { "." + $0 })
+        if format.kind != .picture {
             if let key = c.keywords.first?.0 {
-                throw c.fail("save: \(key)= applies to .png only", argument: c.keywordIndex(key))
+                throw c.fail("save: \(key)= applies to \(pictures) only", argument: c.keywordIndex(key))
             }
             if pathIndex == 2 {
-                throw c.fail("save: two pictures side by side need a .png", argument: 0)
+                throw c.fail("save: two pictures side by side need a \(pictures)", argument: 0)
             }
         }
-        let picture = ext == "png" ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
-        let json = ext == "json" ? try jsonValue(c.arguments[0]) : nil
-        let x = json == nil ? try c.tensor(0, "the value to save") : Tensor([])
+        let picture = format.kind == .picture ? try Picture(&c, tensors: pathIndex, mapRequired: true) : nil
+        let json = format.kind == .record ? try jsonValue(c.arguments[0]) : nil
+        let x = format.kind == .tensor ? try c.tensor(0, "the value to save") : Tensor([])
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -57,19 +58,20 @@ let outputBuiltins: [Builtin] = [
             }
         }
         do {
-            if let picture {
-                let image = try picture.figure.render()
-                try PNGFile.write(image, to: resolved)
-                c.evaluator.host.saved(image, path: path, caption: picture.caption(image))
-            } else if let json {
-                try JSONFile.write(json, to: resolved)
-            } else if ext == "npy" {
-                try NumpyFile.write(x, to: resolved)
-            } else {
-                try AtomicFile.write(savetxt(x), to: resolved)
+            switch format.kind {
+            case .picture:
+                let image = try picture!.figure.render()
+                try format.write(.picture(image), to: resolved)
+                c.evaluator.host.saved(image, path: path, caption: picture!.caption(image))
+            case .tensor:
+                try format.write(.tensor(x), to: resolved)
+            case .record:
+                try format.write(.record(json!), to: resolved)
+            case .network, .dataset:
+                throw c.fail("save: lrps cannot save a \(format.kind.rawValue) yet", argument: pathIndex)
             }
         } catch let error as LRPError {
-            if case .file(_, let message) = error { throw c.fail("save: \(path): \(message)", argument: pathIndex) }
+            if case .file = error { throw c.fail("save: \(error.showingPath(resolved, as: path))", argument: pathIndex) }
             throw error
         }
         return .none
@@ -120,14 +122,7 @@ private func helpText(_ c: Call) throws -> String {
     return text
 }
 
-/// numpy.savetxt's default format (`%.18e`): a matrix one row per line, anything else one value per line.
-private func savetxt(_ x: Tensor) -> String {
-    let columns = x.rank == 2 ? x.shape[1] : 1
-    var text = ""
-    text.reserveCapacity(x.count * 26)
-    for (i, v) in x.scalars.enumerated() {
-        text += String(format: "%.18e", Double(v))
-        text += (i + 1) % columns == 0 ? "\n" : " "
-    }
-    return text
+/// "a", "a or b", "a, b or c".
+private func listed(_ items: [String]) -> String {
+    items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " or " + items.last!
 }

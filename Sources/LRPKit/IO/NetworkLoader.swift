@@ -22,14 +22,13 @@ public struct LoadedNetwork: Sendable {
 
 /// Reads networks: the tutorial's weight folders and LRP Toolbox text models.
 public enum NetworkLoader {
-    /// A tutorial folder (by its `-W.txt` files) or, for a file, a Toolbox model.
+    /// A network in any format the registry (`FileFormats`) reads: a tutorial folder, a Toolbox
+    /// model (`.txt`, or recognised by its first layer name), ...
     public static func load(path: String) throws -> LoadedNetwork {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LRPError.file(path: path, "no such file or folder")
+        guard case .network(let loaded) = try FileFormats.read(path, kind: .network) else {
+            throw LRPError.file(path: path, "is not a network")  // (a network format returns a network)
         }
-        if isDirectory.boolValue { return try load(directory: path) }
-        return LoadedNetwork(network: try ToolboxModel.read(path), architecture: .toolbox, sampleShape: nil, source: path)
+        return loaded
     }
 
     /// Builds the tutorial's MLP or CNN from a folder of `NAME-W.txt` / `NAME-B.txt` files.

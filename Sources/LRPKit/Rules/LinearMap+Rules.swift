@@ -34,15 +34,17 @@ extension LinearMap {
             for (j, k) in dataTerms.enumerated() {
                 let term = part.terms[k]
                 let zk: Tensor
-                if let output, let removed = reusableOutputBias(term, weight: weights[k], bias: termBias(k), output: output, relevance: relevance) {
-                    zk = output
-                    if let removed {
-                        let one = Tensor(unchecked: [1] + output.shape.dropFirst(), scalars: [Float](repeating: 0, count: output.count / output.shape[0]))
-                        let minus = try one - removed * term.sign
-                        offset = try offset.map { try $0.adding(minus, scaledBy: 1) } ?? minus
-                    }
-                } else {
+                let reuse: OutputReuse = output.map { self.reuse(of: $0, for: term, weight: weights[k], bias: termBias(k), relevance: relevance) } ?? .recompute
+                switch reuse {
+                case .recompute:
                     zk = try apply(dataInputs[j], weight: weights[k], bias: termBias(k))
+                case .asIs:
+                    zk = output!
+                case .minusBias(let removed):
+                    zk = output!
+                    let one = Tensor(unchecked: [1] + zk.shape.dropFirst(), scalars: [Float](repeating: 0, count: zk.count / zk.shape[0]))
+                    let minus = try one - removed * term.sign
+                    offset = try offset.map { try $0.adding(minus, scaledBy: 1) } ?? minus
                 }
                 sum = try sum.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
             }
@@ -87,25 +89,33 @@ extension LinearMap {
         return Tensor(unchecked: input.shape, scalars: result ?? [Float](repeating: 0, count: input.count))
     }
 
-    /// Whether `output` (this layer's forward output) is the data term's `f(X; weight, bias)` up to
-    /// a bias: nil if not; otherwise the bias to remove from it (`.some(nil)`: none).
-    private func reusableOutputBias(_ term: Recipe.Term, weight termWeight: Tensor, bias termBias: Tensor?,
-                                    output: Tensor, relevance: Tensor) -> Tensor??  {
+    private func reuse(of output: Tensor, for term: Recipe.Term, weight termWeight: Tensor, bias termBias: Tensor?,
+                       relevance: Tensor) -> OutputReuse {
         guard case .data = term.input, output.shape == relevance.shape, output.rank >= 2, output.shape[0] > 0,
-              termWeight.shape == weight.shape else { return nil }
-        if case .original = term.parameters {} else if termWeight.scalars != weight.scalars { return nil }
+              termWeight.shape == weight.shape else { return .recompute }
+        if case .original = term.parameters {} else if termWeight.scalars != weight.scalars { return .recompute }
         // The output holds the layer's bias; Z wants `termBias`: remove the difference.
         let channels = output.shape[output.rank - 1]
         switch (bias, termBias) {
-        case (nil, nil): return .some(nil)
-        case let (own?, wanted?) where own.scalars == wanted.scalars: return .some(nil)
+        case (nil, nil): return .asIs
+        case let (own?, wanted?) where own.scalars == wanted.scalars: return .asIs
         case let (own?, wanted):
-            guard own.count == channels, wanted.map({ $0.count == channels }) ?? true else { return nil }
+            guard own.count == channels, wanted.map({ $0.count == channels }) ?? true else { return .recompute }
             let difference = wanted.map { w in zip(own.scalars, w.scalars).map { $0 - $1 } } ?? own.scalars
-            return .some(Tensor(difference))
-        case (nil, _?): return nil
+            return .minusBias(Tensor(difference))
+        case (nil, _?): return .recompute
         }
     }
+}
+
+/// What a data term can take from the layer's forward output `f(X; weight, bias)`.
+private enum OutputReuse {
+    /// Nothing: run the term forward.
+    case recompute
+    /// The output is the term's Z.
+    case asIs
+    /// The output minus this bias (per channel) is the term's Z.
+    case minusBias(Tensor)
 }
 
 /// `result += sign * input * g` (or `sign * g` without an input), in place: in `g`'s buffer for

@@ -39,31 +39,71 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Rule {
+    /// A rule's case without its parameters; the language's name for it.
+    public enum Name: String, CaseIterable, Sendable {
+        case lrp0, epsilon, gamma, zplus, zB, alphabeta, wsquare, flat, wta, identity
+    }
+
+    public var name: Name {
+        switch self {
+        case .lrp0: return .lrp0
+        case .epsilon: return .epsilon
+        case .gamma: return .gamma
+        case .zPlus: return .zplus
+        case .zB: return .zB
+        case .alphaBeta: return .alphabeta
+        case .wSquare: return .wsquare
+        case .flat: return .flat
+        case .winnerTakeAll: return .wta
+        case .identity: return .identity
+        }
+    }
+
+    /// The rule of this name with typical parameters.
+    public static func example(_ name: Name) -> Rule {
+        switch name {
+        case .lrp0: return .lrp0
+        case .epsilon: return .epsilon(0.1)
+        case .gamma: return .gamma(0.25)
+        case .zplus: return .zPlus
+        case .zB: return .zB(low: -1, high: 1)
+        case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
+        case .wsquare: return .wSquare
+        case .flat: return .flat
+        case .wta: return .winnerTakeAll
+        case .identity: return .identity
+        }
+    }
+
+    /// One example of every rule: what tests run every rule on. A new case of `Rule` needs a
+    /// `Name` (the compiler insists, in `name`) and so an example (in `example`), and is then here.
+    public static var examples: [Rule] { Name.allCases.map(example) }
+
     /// Checks the rule's parameters, throwing `LRPError.invalidRule` for values that make the rule
     /// meaningless: z^B needs low < high, epsilon, gamma, alpha and beta must not be negative, and
     /// every parameter must be finite. `relprop` and `RuleSet.rules(for:)` check before using a rule.
     public func validate() throws {
         func finite(_ values: Float..., rule: String) throws {
             if let k = values.firstIndex(where: { !$0.isFinite }) {
-                throw LRPError.invalidRule(rule: rule, parameter: k, "parameter \(formatScalar(values[k])) must be a finite number")
+                throw LRPError.invalidRule(rule: rule, parameter: k, "parameter \(formatNumber(values[k])) must be a finite number")
             }
         }
         switch self {
         case .epsilon(let e):
             try finite(e, rule: "epsilon")
-            guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatScalar(e)))") }
+            guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatNumber(e)))") }
         case .gamma(let g):
             try finite(g, rule: "gamma")
-            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatScalar(g)))") }
+            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
         case .zB(let low, let high):
             try finite(low, high, rule: "zB")
             guard low < high else {
-                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatScalar(low)) must be below the high bound \(formatScalar(high))")
+                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatNumber(low)) must be below the high bound \(formatNumber(high))")
             }
         case .alphaBeta(let alpha, let beta):
             try finite(alpha, beta, rule: "alphabeta")
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
-                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatScalar([alpha, beta][k])))")
+                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
             }
         case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
             break
