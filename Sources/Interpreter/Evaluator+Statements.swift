@@ -199,6 +199,7 @@ extension Evaluator {
         case .tensor(let t), .mask(let t): return t.count <= 20 && t.count > 0 ? formatTensor(t) : t.description
         case .number, .boolean: return value.printed
         case .dataset: return value.printed
+        case .list(let items) where items.count <= 20: return value.printed
         default: return value.typeName
         }
     }
