@@ -2,7 +2,8 @@
 # Installs the C libraries lrps links (Debian/Ubuntu packages) when any is missing.
 # Safe to run repeatedly; does nothing when all are present.
 set -euo pipefail
-packages=(libopenblas-dev libpng-dev zlib1g-dev libedit-dev pkg-config)
+packages=(libopenblas-dev libpng-dev zlib1g-dev libedit-dev libzmq3-dev pkg-config
+          python3-jupyter-client jupyter-nbconvert python3-nbformat)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

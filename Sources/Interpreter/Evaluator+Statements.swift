@@ -19,10 +19,13 @@ extension Evaluator {
             let value = try evaluate(expr)
             if case .none = value { return .normal }
             guard topLevel else { return .normal }
-            host.write(value.summary + "\n")
+            host.result(value.summary + "\n")
             if case .results(let values, _) = value { assign("_", values.last ?? .none) } else { assign("_", value) }
         case .assignment(let targets, let expr, let position):
             let value = try evaluate(expr)
+            // A value computed while a stop was requested is not assigned: the statement was
+            // interrupted, and the variables keep what they held before it.
+            if cancellation.isRequested { throw error(cancellation.reason, at: position) }
             if case .results(let values, let names) = value {
                 guard values.count == targets.count else {
                     throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)

@@ -70,22 +70,18 @@ final class Evaluator {
             } catch {
                 frames = []
                 if let status = exitRequest {  // `exit` inside a function
-                    host.didRun(origin, seconds: Self.seconds(since: start), error: nil)
+                    host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
                     return status
                 }
-                host.didRun(origin, seconds: Self.seconds(since: start), error: error)
+                host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: error)
                 throw error
             }
-            host.didRun(origin, seconds: Self.seconds(since: start), error: nil)
+            host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
             if case .exit(let status) = flow { return status }
         }
         return nil
     }
 
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = (ContinuousClock.now - start).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-    }
 
     // MARK: Expressions
 
@@ -109,7 +105,11 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t), .mask(let t): return .tensor(-t)
+            case .tensor(let t), .mask(let t):
+                do { _ = try Tensor.allocationCount(of: t.shape) } catch {
+                    throw self.error("'-': \(error)", at: position)
+                }
+                return .tensor(-t)
             case let other:
                 throw error("cannot negate \(other.typeName)", at: position)
             }
@@ -245,7 +245,10 @@ final class Evaluator {
             case "*": return .tensor(try x * y)
             case "/": return .tensor(try x / y)
             case "^":
-                if y.count == 1, y.rank == 0 || b.isNumber { return .tensor(x.raised(to: y.scalars[0])) }
+                if y.count == 1, y.rank == 0 || b.isNumber {
+                    _ = try Tensor.allocationCount(of: x.shape)
+                    return .tensor(x.raised(to: y.scalars[0]))
+                }
                 return .tensor(try Tensor.combine(x, y, operation: "^") { Float(Foundation.pow(Double($0), Double($1))) })
             case "@":
                 return .tensor(try x.matmul(y))

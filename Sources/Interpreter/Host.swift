@@ -5,6 +5,9 @@ import LRPKit
 public protocol Host: AnyObject {
     /// Text output (`print`, value summaries). Each call is one or more whole lines, newline included.
     func write(_ text: String)
+    /// The summary of a statement's value that was not assigned (`R` alone on a line), one or more
+    /// whole lines. Hosts that tell results from printed text (a Jupyter kernel) override it.
+    func result(_ text: String)
     /// An image from `show`; `caption` is a one-line description (what, shape, value range).
     func show(_ image: Image, caption: String)
     /// Progress of long work over a data set: `completed` of `total` items of `task` are done.
@@ -12,7 +15,7 @@ public protocol Host: AnyObject {
     func progress(_ task: String, completed: Int, total: Int)
     /// A picture `save` wrote to `path` (as the user wrote it); a notebook embeds it.
     func saved(_ image: Image, path: String, caption: String)
-    /// `load` is about to read `path` (absolute; a file or a folder); a notebook lists checksums.
+    /// `load` has read `path` (absolute; a file or a folder); a notebook lists checksums.
     func loading(_ path: String)
     /// A statement is about to run. Hosts that record a run (notebooks) group output by statement.
     func willRun(_ statement: StatementSource)
@@ -21,6 +24,7 @@ public protocol Host: AnyObject {
 }
 
 extension Host {
+    public func result(_ text: String) { write(text) }
     public func progress(_ task: String, completed: Int, total: Int) {}
     public func saved(_ image: Image, path: String, caption: String) {}
     public func loading(_ path: String) {}

@@ -60,6 +60,12 @@ public final class Session {
         Completer(variables: evaluator.variables, resolve: evaluator.resolve(path:)).candidates(forLine: line)
     }
 
+    /// What `help NAME` prints for a command or function, or nil when there is none by that name.
+    public func help(for name: String) -> String? { Builtins.table[name]?.helpText }
+
+    /// A one-line description of a variable's value (as a notebook shows it), or nil when unset.
+    public func describe(variable name: String) -> String? { evaluator.variables[name]?.summary }
+
     public var variableNames: [String] { evaluator.variables.keys.filter { $0 != "_" }.sorted() }
 
     /// Names of all commands/functions/rules, for help and completion.

@@ -30,9 +30,9 @@ struct LRPS: ParsableCommand {
     var notebook: [String] = []
 
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("""
-        The largest tensor a statement may create, e.g. 512M or 8G (default 4G, or \
-        $LRPS_MEMORY_LIMIT). A statement asking for more fails with a message instead of \
-        exhausting the machine.
+        The memory all live data may take, e.g. 512M or 8G (default 4G, or $LRPS_MEMORY_LIMIT): \
+        tensors in variables and in work, decompressed files, parsed text. A statement asking \
+        for more fails with a message naming it instead of exhausting the machine.
         """, valueName: "size"))
     var memoryLimit: String?
 
@@ -44,6 +44,15 @@ struct LRPS: ParsableCommand {
 
     @Flag(help: "Print the version, the BLAS library, its kernels and the thread counts, and exit.")
     var info = false
+
+    @Option(name: .customLong("write-dir"), help: ArgumentHelp("""
+        Allow `save` and notebooks to write only inside this folder (and its subfolders); may be \
+        given more than once. Without it, anywhere the user may write.
+        """, valueName: "dir"))
+    var writeDirectories: [String] = []
+
+    @Flag(name: .customLong("read-only"), help: "Write no files at all: `save` and notebooks are refused.")
+    var readOnly = false
 
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
@@ -63,23 +72,34 @@ struct LRPS: ParsableCommand {
             && !LRPS.commandLine[..<dash].contains(script)
     }
 
-    /// `--notebook` paths, including those written after the script (`lrps run.lrps --notebook
-    /// out.html`): the script's arguments are captured as they come, so lrps takes its own
-    /// option back from them, up to a `--`.
-    var notebookPaths: [String] {
-        var paths = notebook
+    /// lrps's own options that may also follow the script (`lrps run.lrps --notebook out.html`):
+    /// the script's arguments are captured as they come, so lrps takes these back from them, up
+    /// to a `--`. (A `--write-dir` after the script must not silently become a script argument.)
+    static let trailingOptions = ["--notebook", "--write-dir"]
+    static let trailingFlags = ["--read-only"]
+
+    /// The values of a trailing option given after the script.
+    func trailingValues(_ option: String) -> [String] {
+        var values: [String] = []
         var rest = optionsEnded ? [] : arguments[...]
         while let argument = rest.first, argument != "--" {
             rest = rest.dropFirst()
-            if argument == "--notebook", let path = rest.first {
-                paths.append(path)
+            if argument == option, let value = rest.first {
+                values.append(value)
                 rest = rest.dropFirst()
-            } else if argument.hasPrefix("--notebook=") {
-                paths.append(String(argument.dropFirst("--notebook=".count)))
+            } else if argument.hasPrefix(option + "=") {
+                values.append(String(argument.dropFirst(option.count + 1)))
             }
         }
-        return paths
+        return values
     }
+
+    /// `--notebook` paths, including those after the script.
+    var notebookPaths: [String] { notebook + trailingValues("--notebook") }
+    /// `--write-dir` folders, including those after the script.
+    var writableFolders: [String] { writeDirectories + trailingValues("--write-dir") }
+    /// `--read-only`, before or after the script.
+    var isReadOnly: Bool { readOnly || arguments.prefix { $0 != "--" }.contains("--read-only") }
 
     /// The arguments meant for the script (the script sees them as the list `args`): everything
     /// after the script name but lrps's own `--notebook` options; after a `--`, everything.
@@ -91,8 +111,9 @@ struct LRPS: ParsableCommand {
         while let argument = rest.first {
             rest = rest.dropFirst()
             if argument == "--" { kept += rest; break }
-            if argument == "--notebook" { rest = rest.dropFirst(); continue }
-            if argument.hasPrefix("--notebook=") { continue }
+            if LRPS.trailingOptions.contains(argument) { rest = rest.dropFirst(); continue }
+            if LRPS.trailingFlags.contains(argument) { continue }
+            if LRPS.trailingOptions.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
             kept.append(argument)
         }
         return kept
@@ -100,9 +121,14 @@ struct LRPS: ParsableCommand {
 
     static func main() {
         BLASKernel.prepare()  // before any thread starts: it may re-run OpenBLAS's kernel selection
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        // Two words before any option name a mode: `lrps kernel ...` (Jupyter) and `lrps run FILE`
+        // (the same as `lrps FILE`, for notebooks: `lrps run tutorial.ipynb`).
+        if arguments.first == "kernel" { Foundation.exit(KernelCommand.run(Array(arguments.dropFirst()))) }
+        if arguments.first == "run" { arguments.removeFirst() }
         let status: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if let lrps = command as? LRPS {
                 status = lrps.execute()
             } else {
@@ -144,7 +170,19 @@ struct LRPS: ParsableCommand {
                 errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
                 return 2
             }
-            Tensor.maximumElementCount = bytes / MemoryLayout<Float>.size
+            MemoryBudget.limit = bytes
+        } else {
+            MemoryBudget.limit = MemoryBudget.defaultLimit  // (sets the baseline: now, at start-up)
+        }
+        if isReadOnly {
+            guard notebookPaths.isEmpty else {
+                errors.write("lrps: --notebook writes a file, which --read-only forbids\n")
+                return 2
+            }
+            AtomicFile.readOnly = true
+        }
+        if !writableFolders.isEmpty {
+            AtomicFile.writableFolders = writableFolders.map { ($0 as NSString).expandingTildeInPath }
         }
         let terminal = TerminalHost(output: output, progressOutput: errors,
                                     environment: ProcessInfo.processInfo.environment)
@@ -166,6 +204,18 @@ struct LRPS: ParsableCommand {
         let session = Session(host: recorder ?? terminal)
         session.define("args", strings: scriptArguments)
         let watcher = InterruptWatcher()
+        let title = script ?? (statements != nil ? "<expr>" : interactive ? "interactive session" : "<stdin>")
+        /// What the notebook says when a signal ended the run.
+        func stopped(by signal: Int32) -> ScriptError {
+            ScriptError(location: SourceLocation(file: title, line: 1, column: 1),
+                        message: "stopped by \(signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "Ctrl-C")", sourceLine: "")
+        }
+        // A signal that ends lrps at once (a second one, or one while no statement runs) still
+        // marks the notebook as stopped rather than leaving it "running".
+        watcher?.onTerminate = { [weak recorder, weak writer] signal in
+            recorder?.finish(error: stopped(by: signal))
+            writer?.write()
+        }
 
         /// Writes the notebook files a last time; a problem writing them fails a run that succeeded.
         func finishNotebook(_ status: Int32) -> Int32 {
@@ -179,11 +229,17 @@ struct LRPS: ParsableCommand {
 
         let deadline = timeout.map { Deadline(seconds: $0) }
         func runScript(_ source: String, file: String) -> Int32 {
+            runScript([(source, file)])
+        }
+
+        /// Runs the pieces in order in one session (one piece for a script, a cell each for a notebook).
+        func runScript(_ pieces: [(source: String, file: String)]) -> Int32 {
             deadline?.start { session.cancel(reason: $0) }
             let run = { () -> Int32 in
                 do throws(ScriptError) {
-                    let status = try session.run(source, file: file)
-                    recorder?.finish(error: nil, source: source)
+                    var status: Int32?
+                    for piece in pieces where status == nil { status = try session.run(piece.source, file: piece.file) }
+                    recorder?.finish(error: nil, source: pieces.last?.source)
                     return status ?? 0
                 } catch {
                     recorder?.finish(error: error)
@@ -194,13 +250,24 @@ struct LRPS: ParsableCommand {
             }
             guard let watcher else { return finishNotebook(deadline?.passed == true ? Deadline.status : run()) }
             let (status, interrupted) = watcher.guarding(cancel: { session.cancel() }, run)
-            // A script stopped by Ctrl-C exits as shells expect, after writing what it has.
             if deadline?.passed == true && status != 0 { return finishNotebook(Deadline.status) }
-            return finishNotebook(interrupted ? 130 : status)
+            // A script stopped by Ctrl-C (SIGTERM, SIGHUP) exits as shells expect, 130 (143,
+            // 129), after writing what it has.
+            return finishNotebook(interrupted ? 128 + (watcher.terminatingSignal ?? SIGINT) : status)
         }
 
         if let statements {
             return runScript(statements, file: "<expr>")
+        }
+        if let script, script.lowercased().hasSuffix(".ipynb") {
+            // A Jupyter notebook: its code cells run in order, each named `FILE[N]` in errors.
+            switch readScript(atPath: script).flatMap({ NotebookIpynb.codeCells(of: Data($0.utf8), path: script) }) {
+            case .success(let cells):
+                return runScript(cells.map { (source: $0.source, file: "\(script)[\($0.number)]") })
+            case .failure(let problem):
+                errors.write("lrps: \(problem.message)\n")
+                return 2
+            }
         }
         if let script {
             switch readScript(atPath: script) {
@@ -211,8 +278,8 @@ struct LRPS: ParsableCommand {
             }
         }
         if interactive {
-            let status = interact(session: session, output: output, errors: errors, notebook: recorder)
-            recorder?.finish(error: nil)
+            let status = interact(session: session, output: output, errors: errors, notebook: recorder, interrupts: watcher)
+            recorder?.finish(error: status > 128 ? stopped(by: status - 128) : nil)
             return finishNotebook(status)
         }
         switch readScript(descriptor: 0, name: "standard input") {
@@ -224,7 +291,7 @@ struct LRPS: ParsableCommand {
     }
 
     private func interact(session: Session, output: OutputSink, errors: OutputSink,
-                          notebook: NotebookRecorder?) -> Int32 {
+                          notebook: NotebookRecorder?, interrupts: InterruptWatcher?) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let historyPath = environment["LRPS_HISTFILE"]
             ?? environment["HOME"].map { ($0 as NSString).appendingPathComponent(".lrps_history") }
@@ -233,7 +300,7 @@ struct LRPS: ParsableCommand {
             return 2
         }
         return REPL(session: session, reader: editor, output: output, errors: errors,
-                    interrupts: InterruptWatcher(), notebook: notebook).run()
+                    interrupts: interrupts, notebook: notebook).run()
     }
 }
 

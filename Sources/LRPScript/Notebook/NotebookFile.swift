@@ -1,10 +1,10 @@
 import Foundation
 import LRPKit
 
-/// Where a notebook goes and in which form, chosen by the extension: `.html` (one file) or
-/// `.md` (with the figures in `NAME_files/` beside it).
+/// Where a notebook goes and in which form, chosen by the extension: `.html` (one file),
+/// `.md` (with the figures in `NAME_files/` beside it) or `.ipynb` (Jupyter, figures inside).
 struct NotebookFile {
-    enum Format { case html, markdown }
+    enum Format { case html, markdown, ipynb }
 
     let path: String
     let format: Format
@@ -13,14 +13,15 @@ struct NotebookFile {
         switch (path as NSString).pathExtension.lowercased() {
         case "html", "htm": format = .html
         case "md", "markdown": format = .markdown
+        case "ipynb": format = .ipynb
         default:
-            throw NotebookFileProblem(message: "a notebook is written as .html or .md, not '\(path)'")
+            throw NotebookFileProblem(message: "a notebook is written as .html, .md or .ipynb, not '\(path)'")
         }
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         // Missing folders are created, as `save` does; a path that can't be a folder is refused.
         if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue),
-           (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
+           (try? AtomicFile.createFolder(folder)) == nil {
             throw NotebookFileProblem(message: "cannot write the notebook \(path): cannot create the folder \(folder)")
         }
         self.path = path
@@ -35,11 +36,13 @@ struct NotebookFile {
             switch format {
             case .html:
                 try AtomicFile.write(NotebookHTML.render(notebook), to: path)
+            case .ipynb:
+                try AtomicFile.write(NotebookIpynb.render(notebook), to: path)
             case .markdown:
                 let folderName = (figuresFolder as NSString).lastPathComponent
                 let rendering = NotebookMarkdown.render(notebook, figuresFolder: folderName)
                 if !rendering.figures.isEmpty {
-                    try FileManager.default.createDirectory(atPath: figuresFolder, withIntermediateDirectories: true)
+                    try AtomicFile.createFolder(figuresFolder)
                 }
                 for figure in rendering.figures {
                     let figurePath = (figuresFolder as NSString).appendingPathComponent(figure.name)

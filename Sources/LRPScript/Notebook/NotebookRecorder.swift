@@ -106,8 +106,7 @@ final class NotebookRecorder: Interpreter.Host {
             let after = min(lastStatement?.lines.upperBound ?? 0, lines.count)
             for prose in proseBlocks(Array(lines[after...])) { recorded.blocks.append(.prose(prose)) }
         }
-        let elapsed = (ContinuousClock.now - clock).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - clock).inSeconds
         recorded.status = error == nil ? .finished(seconds: seconds) : .failed(seconds: seconds)
     }
 
@@ -173,7 +172,7 @@ enum DataChecksums {
         return paths.compactMap { file in
             guard let data = manager.contents(atPath: file) else { return nil }
             return Notebook.DataFile(path: shown(file, relativeTo: base), bytes: data.count,
-                                     sha256: SHA256.hexDigest(of: [UInt8](data)))
+                                     sha256: sha256Hex(data))
         }
     }
 
