@@ -10,6 +10,8 @@ final class NetworkValue {
     var trace: [Tensor]?
     /// The lrps shape of one input sample when the file said (ONNX export needs it), else nil.
     let sampleShape: [Int]?
+    /// The data set of the last `forward`, when it was the data-set form (which keeps no trace).
+    var lastDataSetForward: String?
 
     init(network: Network, origin: String, sampleShape: [Int]? = nil) {
         self.network = network

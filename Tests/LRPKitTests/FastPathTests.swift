@@ -184,7 +184,7 @@ final class FastPathTests: XCTestCase {
         return try! Tensor(shape: inputShape, scalars: out)
     }
 
-    static let rules: [Rule] = [.lrp0, .epsilon(0.1), .gamma(0.25), .zPlus, .zB(low: -1, high: 1),
+    static let rules: [Rule] = [.lrp0, .epsilon(0.1), .gamma(0.25), .zPlus, .zPlusSigned, .zB(low: -1, high: 1),
                                 .alphaBeta(alpha: 2, beta: 1), .wSquare, .flat]
 
     static func convolution(_ spec: (kernel: Int, input: Int, output: Int, stride: Int, padding: Int, padValue: Float), seed: UInt64) throws -> Convolution {
@@ -278,6 +278,11 @@ final class FastPathTests: XCTestCase {
         case .zPlus:
             let v = w.maximum(0)
             return try x * g(divide(r, f(x, v, nil) + 1e-9), v)
+        case .zPlusSigned:
+            let (v, u) = (w.maximum(0), w.minimum(0))
+            let (xp, xn) = (x.maximum(0), x.minimum(0))
+            let s = divide(r, try signed(f(xp, v, b.map { $0.maximum(0) }) + f(xn, u, nil), 1e-6))
+            return try xp * g(s, v) + xn * g(s, u)
         case .zB(let low, let high):
             let (v, u) = (w.maximum(0), w.minimum(0))
             let (l, h) = (filled(low), filled(high))

@@ -31,7 +31,8 @@ struct ProcessResult {
 /// file as stdout (`2>&1`, to check the order of the two); output goes through files so a
 /// large output can't deadlock, and a run longer than `timeout` is killed and fails the test.
 func runLRPS(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-             mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+             mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, directory workingDirectory: String? = nil,
+             file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,6 +46,7 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     let process = Process()
     process.executableURL = try LRPSBinary.url
     process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     var merged = ProcessInfo.processInfo.environment
     merged["HOME"] = directory.path
     merged.merge(environment) { $1 }

@@ -4,6 +4,9 @@ import LRPKit
 let ruleBuiltins: [Builtin] = [
     Builtin("zplus", .rules, usage: "zplus", "z+ rule (deep Taylor for inputs >= 0): positive weights only, no bias.",
             bareCall: true) { c in try plain(&c, .zPlus) },
+    Builtin("zplussigned", .rules, usage: "zplussigned",
+            "zennit's ZPlus: z+ for signed inputs (positive weights on positive inputs, negative on negative).",
+            bareCall: true) { c in try plain(&c, .zPlusSigned) },
     Builtin("zB", .rules, usage: "zB(LOW, HIGH)", "z^B rule for inputs in the box [LOW, HIGH]; bare zB is zB(-1, 1).",
             bareCall: true) { c in
         try c.expectCount(0...2, usage: "zB(LOW, HIGH)")

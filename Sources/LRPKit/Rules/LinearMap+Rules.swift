@@ -153,21 +153,6 @@ private func accumulate(_ result: inout [Float]?, _ g: inout Tensor, times input
     result = g.scalars
 }
 
-extension Recipe.Input {
-    /// The constant of a constant input, nil for inputs that depend on the data.
-    var constant: Float? {
-        if case .constant(let c) = self { return c }
-        return nil
-    }
-
-    func applied(to x: Tensor) -> Tensor {
-        switch self {
-        case .data, .constant: return x
-        case .shifted(let c): return x + c
-        }
-    }
-}
-
 extension Recipe.Part {
     /// `Z <- coefficient * R / stabilise(Z)` (the tutorial's S), 0 where the stabilised Z is 0,
     /// in one pass over Z's own buffer.

@@ -14,6 +14,24 @@ struct Recipe {
         case data                  // X
         case shifted(Float)        // X + c (alpha-beta's X + 1e-9)
         case constant(Float)       // c everywhere, shaped like X (bounds, or ones for w^2 / flat)
+        case positivePart          // max(0, X)
+        case negativePart          // min(0, X)
+
+        /// The constant of a constant input, nil for inputs that depend on the data.
+        var constant: Float? {
+            if case .constant(let c) = self { return c }
+            return nil
+        }
+
+        /// The term's input for layer input `x` (a constant input: `x` itself; callers fill it).
+        func applied(to x: Tensor) -> Tensor {
+            switch self {
+            case .data, .constant: return x
+            case .shifted(let c): return x + c
+            case .positivePart: return x.maximum(0)
+            case .negativePart: return x.minimum(0)
+            }
+        }
     }
 
     /// How a term's weights (and, when used, the bias) derive from the layer's own.
@@ -78,6 +96,12 @@ extension Rule {
         case .zPlus:
             return Recipe(parts: [.init(terms: [Term(input: .data, parameters: .positive(floor: 0))],
                                         stabiliser: .add(1e-9))])
+        case .zPlusSigned:
+            // zennit's ZPlus: the bias (clamped like the weights) only in the positive term.
+            return Recipe(parts: [.init(terms: [
+                Term(input: .positivePart, parameters: .positive(floor: 0)),
+                Term(input: .negativePart, parameters: .negative(ceiling: 0)),
+            ], usesBias: true, stabiliser: .signed(1e-6))])
         case .zB(let low, let high):
             return Recipe(parts: [.init(terms: [
                 Term(input: .data, parameters: .original),

@@ -9,6 +9,11 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case gamma(Float)
     /// z+ (deep Taylor for inputs >= 0): `max(0, W)`, no bias, `Z + 1e-9`. On pooling this is the z rule.
     case zPlus
+    /// zennit's `ZPlus`, z+ for signed inputs: `max(0, X) max(0, W) + max(0, b)` plus
+    /// `min(0, X) min(0, W)` (positive weights on positive inputs plus negative weights on negative
+    /// inputs), stabilised by `1e-6 * sign(Z)`. The tutorial's `zPlus` is this for inputs >= 0
+    /// without the bias.
+    case zPlusSigned
     /// z^B for inputs in the box [low, high].
     case zB(low: Float, high: Float)
     /// LRP-alpha-beta with the tutorial's stabilisers (section 3.3).
@@ -28,6 +33,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
         case .epsilon(let e): return "epsilon(\(formatNumber(e)))"
         case .gamma(let g): return "gamma(\(formatNumber(g)))"
         case .zPlus: return "zplus"
+        case .zPlusSigned: return "zplussigned"
         case .zB(let l, let h): return "zB(\(formatNumber(l)), \(formatNumber(h)))"
         case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
         case .wSquare: return "wsquare"
@@ -41,7 +47,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 extension Rule {
     /// A rule's case without its parameters; the language's name for it.
     public enum Name: String, CaseIterable, Sendable {
-        case lrp0, epsilon, gamma, zplus, zB, alphabeta, wsquare, flat, wta, identity
+        case lrp0, epsilon, gamma, zplus, zplussigned, zB, alphabeta, wsquare, flat, wta, identity
     }
 
     public var name: Name {
@@ -50,6 +56,7 @@ extension Rule {
         case .epsilon: return .epsilon
         case .gamma: return .gamma
         case .zPlus: return .zplus
+        case .zPlusSigned: return .zplussigned
         case .zB: return .zB
         case .alphaBeta: return .alphabeta
         case .wSquare: return .wsquare
@@ -66,6 +73,7 @@ extension Rule {
         case .epsilon: return .epsilon(0.1)
         case .gamma: return .gamma(0.25)
         case .zplus: return .zPlus
+        case .zplussigned: return .zPlusSigned
         case .zB: return .zB(low: -1, high: 1)
         case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
         case .wsquare: return .wSquare
@@ -105,7 +113,7 @@ extension Rule {
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
                 throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
             }
-        case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
+        case .lrp0, .zPlus, .zPlusSigned, .wSquare, .flat, .winnerTakeAll, .identity:
             break
         }
     }
