@@ -97,7 +97,7 @@ final class Evaluator {
             return .list(values)
         case .unary("not", let operand, let position):
             return .boolean(!(try truth(try single(operand), at: position)))
-        case .binary(let op, let left, let right, let position) where op == "and" || op == "or":
+        case .binary(let op, let left, let right, _) where op == "and" || op == "or":
             // Short-circuit: the right side runs only when the left doesn't decide.
             let decided = try truth(try single(left), at: left.position)
             if decided == (op == "or") { return .boolean(decided) }

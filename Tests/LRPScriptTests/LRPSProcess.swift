@@ -33,6 +33,15 @@ struct ProcessResult {
 func runLRPS(_ arguments: [String], input: String = "", environment: [String: String] = [:],
              mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, directory workingDirectory: String? = nil,
              file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+    try runProgram(try LRPSBinary.url, arguments, input: input, environment: environment,
+                   mergingErrorsIntoOutput: mergingErrorsIntoOutput, timeout: timeout,
+                   directory: workingDirectory, file: file, line: line)
+}
+
+/// `runLRPS` for any program (python3, jupyter): the same files, HOME and time limit.
+func runProgram(_ executable: URL, _ arguments: [String], input: String = "", environment: [String: String] = [:],
+                mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, directory workingDirectory: String? = nil,
+                file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -44,7 +53,7 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     try Data().write(to: errorURL)
 
     let process = Process()
-    process.executableURL = try LRPSBinary.url
+    process.executableURL = executable
     process.arguments = arguments
     if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     var merged = ProcessInfo.processInfo.environment
@@ -65,7 +74,7 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     if process.isRunning {
         process.terminate()
         process.waitUntilExit()
-        XCTFail("lrps \(arguments) did not finish within \(timeout) s", file: file, line: line)
+        XCTFail("\(executable.lastPathComponent) \(arguments) did not finish within \(timeout) s", file: file, line: line)
     }
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus,
