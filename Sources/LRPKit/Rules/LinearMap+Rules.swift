@@ -20,8 +20,8 @@ extension LinearMap {
             guard !part.terms.isEmpty else { continue }
             // Transform each term's parameters once per call, not per sample.
             let weights = part.terms.map { $0.parameters.apply(weight) }
-            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constant != nil }
-            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constant == nil }
+            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constantValues != nil }
+            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constantValues == nil }
             let dataInputs = dataTerms.map { k in part.terms[k].input.applied(to: input) }
             func termBias(_ k: Int) -> Tensor? {
                 part.usesBias && k == 0 ? bias.map(part.terms[k].parameters.apply) : nil
@@ -52,8 +52,7 @@ extension LinearMap {
                 let one = try input.oneSample()
                 for k in constantTerms {
                     let term = part.terms[k]
-                    let filled = Tensor(unchecked: one.shape, scalars: [Float](repeating: term.input.constant!, count: one.count))
-                    let zk = try apply(filled, weight: weights[k], bias: termBias(k))
+                    let zk = try apply(term.input.filled(one.shape)!, weight: weights[k], bias: termBias(k))
                     offset = try offset.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
             }
@@ -73,7 +72,13 @@ extension LinearMap {
                 var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
                 accumulate(&result, &g, times: dataInputs[j], sign: part.terms[k].sign)
             }
-            if !constantTerms.isEmpty {
+            if constantTerms.contains(where: { part.terms[$0].input.constant == nil }) {
+                // Constants per channel (z^B's per-channel box): one backward run per term.
+                for k in constantTerms {
+                    var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
+                    accumulate(&result, &g, times: try part.terms[k].input.filled(input.shape)!, sign: part.terms[k].sign)
+                }
+            } else if !constantTerms.isEmpty {
                 // One backward run with the combined weight sum_t sign_t * c_t * W_t.
                 var combined = [Float](repeating: 0, count: weight.count)
                 for k in constantTerms {
