@@ -297,6 +297,8 @@ final class FastPathTests: XCTestCase {
             return try ones * g(divide(r, f(ones, v, nil) + 1e-9), v)
         case .winnerTakeAll, .identity:
             throw LRPError.invalidArgument("not a linear-map rule")
+        case .zennit:
+            throw LRPError.invalidArgument("zennit's rules are checked against zennit (CompositeTests)")
         }
     }
 }

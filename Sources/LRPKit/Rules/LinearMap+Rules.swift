@@ -67,6 +67,13 @@ extension LinearMap {
                     "relevance of shape \(describe(shape: relevance.shape)) does not match the output \(describe(shape: z.shape))")
             }
             part.divide(relevance, byStabilised: &z)
+            if let sign = part.outputSign {
+                // zennit's Gamma: this part explains only the units whose output has `sign`.
+                let own = try output ?? apply(input, weight: weight, bias: bias)
+                z.scalars.withUnsafeMutableBufferPointer { zs in
+                    for i in zs.indices where !(own.scalars[i] * sign > 0) { zs[i] = 0 }
+                }
+            }
             let s = z
 
             for (j, k) in dataTerms.enumerated() {
@@ -164,6 +171,8 @@ extension Recipe.Input {
         switch self {
         case .data, .constant: return x
         case .shifted(let c): return x + c
+        case .positivePart: return x.maximum(0)
+        case .negativePart: return x.minimum(0)
         }
     }
 }

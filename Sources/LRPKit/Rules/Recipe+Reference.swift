@@ -17,7 +17,7 @@ extension Recipe {
             let weights = part.terms.map { $0.parameters.apply(layer.weight) }
             var z: Tensor?
             for (k, term) in part.terms.enumerated() {
-                let bias = part.usesBias ? layer.bias.map(term.parameters.apply) : nil
+                let bias = part.usesBias && k == 0 ? layer.bias.map(term.parameters.apply) : nil
                 let zk = try layer.apply(inputs[k], weight: weights[k], bias: bias) * term.sign
                 z = try z.map { try $0 + zk } ?? zk
             }
@@ -29,7 +29,11 @@ extension Recipe {
                 }
             }
             if firstDenominator == nil { firstDenominator = stabilised }
-            let s = try Tensor.combine(relevance, stabilised, operation: "reference") { r, v in v == 0 ? 0 : part.coefficient * r / v }
+            var s = try Tensor.combine(relevance, stabilised, operation: "reference") { r, v in v == 0 ? 0 : part.coefficient * r / v }
+            if let sign = part.outputSign {
+                let own = try layer.apply(x, weight: layer.weight, bias: layer.bias)
+                s = try Tensor.combine(s, own, operation: "reference") { v, o in o * sign > 0 ? v : 0 }
+            }
             for (k, term) in part.terms.enumerated() {
                 let g = try layer.applyTransposed(s, weight: weights[k], inputShape: x.shape)
                 result = try result + inputs[k] * g * term.sign

@@ -14,6 +14,8 @@ struct Recipe {
         case data                  // X
         case shifted(Float)        // X + c (alpha-beta's X + 1e-9)
         case constant(Float)       // c everywhere, shaped like X (bounds, or ones for w^2 / flat)
+        case positivePart          // max(0, X) (zennit's rules)
+        case negativePart          // min(0, X)
     }
 
     /// How a term's weights (and, when used, the bias) derive from the layer's own.
@@ -24,6 +26,7 @@ struct Recipe {
         case squared
         case ones
         case boosted(gamma: Float)      // W + gamma * max(0, W)
+        case boostedNegative(gamma: Float)  // W + gamma * min(0, W) (zennit's Gamma)
 
         func apply(_ w: Tensor) -> Tensor {
             switch self {
@@ -33,6 +36,7 @@ struct Recipe {
             case .squared: return w.map { $0 * $0 }
             case .ones: return w.map { _ in 1 }
             case .boosted(let gamma): return w.map { $0 + gamma * Swift.max(0, $0) }
+            case .boostedNegative(let gamma): return w.map { $0 + gamma * Swift.min(0, $0) }
             }
         }
     }
@@ -56,6 +60,9 @@ struct Recipe {
         /// Whether the layer's bias (modified like the first term's weights) enters Z.
         var usesBias = false
         var stabiliser: Stabiliser
+        /// When set, S is kept only where the layer's own output f(X; W, b) has this sign (+1 or
+        /// -1) and is zero elsewhere (zennit's Gamma).
+        var outputSign: Float? = nil
     }
 
     var parts: [Part]
@@ -98,6 +105,8 @@ extension Rule {
         case .flat:
             return Recipe(parts: [.init(terms: [Term(input: .constant(1), parameters: .ones)],
                                         stabiliser: .add(1e-9))])
+        case .zennit(let rule):
+            return rule.recipe
         case .winnerTakeAll, .identity:
             return nil
         }

@@ -21,6 +21,8 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case winnerTakeAll
     /// ReLU, Flatten, Reshape: relevance passes through unchanged (reshaped to the input).
     case identity
+    /// One of zennit's rules (see `ZennitRule`), for zennit's composites.
+    case zennit(ZennitRule)
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
         case .flat: return "flat"
         case .winnerTakeAll: return "wta"
         case .identity: return "identity"
+        case .zennit(let rule): return "zennit.\(rule)"
         }
     }
 }
@@ -42,6 +45,8 @@ extension Rule {
     /// A rule's case without its parameters; the language's name for it.
     public enum Name: String, CaseIterable, Sendable {
         case lrp0, epsilon, gamma, zplus, zB, alphabeta, wsquare, flat, wta, identity
+        /// zennit's rules (`ZennitRule`), used by its composites.
+        case zennit
     }
 
     public var name: Name {
@@ -56,6 +61,7 @@ extension Rule {
         case .flat: return .flat
         case .winnerTakeAll: return .wta
         case .identity: return .identity
+        case .zennit: return .zennit
         }
     }
 
@@ -72,12 +78,15 @@ extension Rule {
         case .flat: return .flat
         case .wta: return .winnerTakeAll
         case .identity: return .identity
+        case .zennit: return .zennit(ZennitRule.examples[0])
         }
     }
 
     /// One example of every rule: what tests run every rule on. A new case of `Rule` needs a
     /// `Name` (the compiler insists, in `name`) and so an example (in `example`), and is then here.
-    public static var examples: [Rule] { Name.allCases.map(example) }
+    public static var examples: [Rule] {
+        Name.allCases.map(example) + ZennitRule.examples.dropFirst().map { .zennit($0) }
+    }
 
     /// Checks the rule's parameters, throwing `LRPError.invalidRule` for values that make the rule
     /// meaningless: z^B needs low < high, epsilon, gamma, alpha and beta must not be negative, and
@@ -107,6 +116,8 @@ extension Rule {
             }
         case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
             break
+        case .zennit:
+            break  // built by ZennitComposite with zennit's fixed parameters
         }
     }
 }
