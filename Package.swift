@@ -23,8 +23,10 @@ let package = Package(
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit", pkgConfig: "libedit",
                        providers: [.apt(["libedit-dev"])]),
+        // glibc's malloc.h (mallinfo2 for the memory budget); part of libc, nothing to install.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
-        .target(name: "LRPKit", dependencies: ["CBLAS", "CPNG", "CZlib"]),
+        .target(name: "LRPKit", dependencies: ["CBLAS", "CPNG", "CZlib", "CMalloc"]),
         .target(name: "Interpreter", dependencies: ["LRPKit"]),
         .executableTarget(
             name: "LRPScript",

@@ -32,8 +32,12 @@ symbolizer=$(command -v llvm-symbolizer || ls "$(dirname "$(command -v swift)")/
 max_len=65536
 [ "$target" = FuzzScript ] && max_len=4096
 
+# A dictionary of the target's syntax, when there is one (FuzzScript: postfix chains, blocks).
+dictionary=()
+[ -f "Fuzz/$target.dict" ] && dictionary=(-dict="Fuzz/$target.dict")
+
 set +e
-"$binary" "Fuzz/work/$target" "Fuzz/corpus/$target" \
+"$binary" "Fuzz/work/$target" "Fuzz/corpus/$target" "${dictionary[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
     -artifact_prefix="Fuzz/crashes/$target/" -print_final_stats=1 "$@" \
     2>&1 | tee "Fuzz/logs/$target.log" | grep -E "^#[0-9]+ *(INITED|DONE)|ERROR|stat::number_of_executed_units|crash-|leak-|timeout-|oom-" 

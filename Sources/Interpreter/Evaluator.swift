@@ -47,17 +47,13 @@ final class Evaluator {
             do {
                 try execute(located.statement)
             } catch {
-                host.didRun(origin, seconds: Self.seconds(since: start), error: error)
+                host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: error)
                 throw error
             }
-            host.didRun(origin, seconds: Self.seconds(since: start), error: nil)
+            host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
         }
     }
 
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = (ContinuousClock.now - start).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-    }
 
     private func execute(_ statement: Statement) throws(ScriptError) {
         switch statement {
@@ -72,6 +68,9 @@ final class Evaluator {
             }
         case .assignment(let targets, let expr, let position):
             let value = try evaluate(expr)
+            // A value computed while a stop was requested is not assigned: the statement was
+            // interrupted, and the variables keep what they held before it.
+            if cancellation.isRequested { throw error("interrupted", at: position) }
             if case .results(let values, let names) = value {
                 guard values.count == targets.count else {
                     throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)
@@ -104,7 +103,11 @@ final class Evaluator {
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
-            case .tensor(let t), .mask(let t): return .tensor(-t)
+            case .tensor(let t), .mask(let t):
+                do { _ = try Tensor.allocationCount(of: t.shape) } catch {
+                    throw self.error("'-': \(error)", at: position)
+                }
+                return .tensor(-t)
             case let other:
                 throw error("cannot negate \(other.typeName)", at: position)
             }
@@ -232,7 +235,10 @@ final class Evaluator {
             case "*": return .tensor(try x * y)
             case "/": return .tensor(try x / y)
             case "^":
-                if y.count == 1, y.rank == 0 || b.isNumber { return .tensor(x.raised(to: y.scalars[0])) }
+                if y.count == 1, y.rank == 0 || b.isNumber {
+                    _ = try Tensor.allocationCount(of: x.shape)
+                    return .tensor(x.raised(to: y.scalars[0]))
+                }
                 return .tensor(try Tensor.combine(x, y, operation: "^") { Float(Foundation.pow(Double($0), Double($1))) })
             case "@":
                 return .tensor(try x.matmul(y))

@@ -15,7 +15,7 @@ public protocol Host: AnyObject {
     func progress(_ task: String, completed: Int, total: Int)
     /// A picture `save` wrote to `path` (as the user wrote it); a notebook embeds it.
     func saved(_ image: Image, path: String, caption: String)
-    /// `load` is about to read `path` (absolute; a file or a folder); a notebook lists checksums.
+    /// `load` has read `path` (absolute; a file or a folder); a notebook lists checksums.
     func loading(_ path: String)
     /// A statement is about to run. Hosts that record a run (notebooks) group output by statement.
     func willRun(_ statement: StatementSource)

@@ -8,6 +8,15 @@ public final class Session {
     /// Relative paths in scripts resolve against `workingDirectory` (default: the process's).
     public init(host: Host, workingDirectory: String? = nil) {
         evaluator = Evaluator(host: host, workingDirectory: workingDirectory)
+        // Until a runner says where its script is (`scriptDirectory`), the working directory.
+        scriptDirectory = workingDirectory ?? FileManager.default.currentDirectoryPath
+    }
+
+    /// The folder of the running script, the value of `scriptdir`: `lrps FILE` sets it to FILE's
+    /// folder (absolute), so a script can reach files beside it from any current directory.
+    public var scriptDirectory: String {
+        get { if case .string(let s) = evaluator.variables["scriptdir"] { return s } else { return "" } }
+        set { evaluator.define("scriptdir", .string(newValue)) }
     }
 
     /// Runs all statements of `source`; stops at the first error, which it throws.
@@ -49,7 +58,8 @@ public final class Session {
     /// A one-line description of a variable's value (as a notebook shows it), or nil when unset.
     public func describe(variable name: String) -> String? { evaluator.variables[name]?.summary }
 
-    public var variableNames: [String] { evaluator.variables.keys.filter { $0 != "_" }.sorted() }
+    /// The names the script made (not `_` or the predefined `scriptdir`).
+    public var variableNames: [String] { evaluator.variables.keys.filter { $0 != "_" && $0 != "scriptdir" }.sorted() }
 
     /// Names of all commands/functions/rules, for help and completion.
     public static var builtinNames: [String] { Builtins.names }

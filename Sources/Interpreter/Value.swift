@@ -80,6 +80,16 @@ extension Value {
         }
     }
 
+    /// What `print VALUE digits=N` writes: numbers with N significant digits, tensors with N decimals.
+    func printed(digits: Int) -> String {
+        switch self {
+        case .number(let v): return formatNumber(v, digits: digits)
+        case .tensor(let t) where t.count <= 1000 && t.count > 0: return formatTensor(t, digits: digits)
+        case .results(let values, _): return values.map { $0.printed(digits: digits) }.joined(separator: " ")
+        default: return printed
+        }
+    }
+
     /// What `print` writes: tensors numpy-style (up to 1000 values, else the one-line summary).
     var printed: String {
         switch self {
@@ -121,38 +131,14 @@ func describeMask(_ m: Tensor) -> String {
     "mask \(describe(shape: m.shape)) (\(m.scalars.filter { $0 != 0 }.count) true)"
 }
 
-/// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals;
-/// with `truth`, numpy's boolean form `[ True False]`.
-func formatTensor(_ t: Tensor, truth: Bool = false) -> String {
-    if t.rank == 0 { return truth ? (t.scalars[0] != 0 ? "true" : "false") : formatNumber(Double(t.scalars[0])) }
-    let integral = t.scalars.allSatisfy { $0 == $0.rounded() && Swift.abs($0) < 1e15 }
-    var cells: [String]
-    if truth {
-        cells = t.scalars.map { $0 != 0 ? " True" : "False" }
-    } else if integral {
-        cells = t.scalars.map { String(Int64($0)) }
-        let width = cells.map(\.count).max() ?? 0
-        cells = cells.map { String(repeating: " ", count: width - $0.count) + $0 }
-    } else if let scientific = scientificCells(t.scalars) {
-        cells = scientific
-    } else {
-        // Integer part right-aligned, fraction left-aligned and space-padded, as numpy prints floats.
-        let parts: [(String, String)] = t.scalars.map { value in
-            guard value.isFinite else { return (value.isNaN ? "nan" : value > 0 ? "inf" : "-inf", "") }
-            var v = (Double(value) * 10000).rounded() / 10000
-            if v == 0 { v = 0 }  // no "-0."
-            var text = String(format: "%.4f", v)
-            while text.hasSuffix("0") { text.removeLast() }
-            let dot = text.firstIndex(of: ".")!
-            return (String(text[..<dot]), String(text[dot...]))
-        }
-        let left = parts.map(\.0.count).max() ?? 0
-        let right = parts.map(\.1.count).max() ?? 0
-        cells = parts.map { whole, fraction in
-            String(repeating: " ", count: left - whole.count) + whole + fraction
-                + String(repeating: " ", count: right - fraction.count)
-        }
+/// numpy-style array text: `[2 1 0]`, `[[1.5  2.  ]\n [0.25 1.  ]]`, values rounded to 4 decimals
+/// (LRPKit's formatArrayCells); with `truth`, numpy's boolean form `[ True False]`. `digits`
+/// (print's digits=) asks for that many decimals, or significant digits for a single value.
+func formatTensor(_ t: Tensor, truth: Bool = false, digits: Int? = nil) -> String {
+    if t.rank == 0 {
+        return truth ? (t.scalars[0] != 0 ? "true" : "false") : formatNumber(t.scalars[0], digits: digits ?? 6)
     }
+    let cells = truth ? t.scalars.map { $0 != 0 ? " True" : "False" } : formatArrayCells(t.scalars, decimals: digits ?? 4)
     var out = ""
     func emit(_ axis: Int, _ offset: Int, _ indent: Int) {
         out += "["
@@ -174,30 +160,4 @@ func formatTensor(_ t: Tensor, truth: Bool = false) -> String {
     }
     emit(0, 0, 0)
     return out
-}
-
-/// numpy switches a whole array to scientific notation when a magnitude reaches 1e8 or a nonzero
-/// one falls below 1e-4: `[1.e+20 3.e+00]`. Nil when fixed notation fits.
-private func scientificCells(_ values: [Float]) -> [String]? {
-    let finite = values.filter { $0.isFinite }.map { Swift.abs(Double($0)) }
-    guard let largest = finite.max() else { return nil }
-    let smallest = finite.filter { $0 > 0 }.min() ?? 1
-    guard largest >= 1e8 || smallest < 1e-4 else { return nil }
-    let parts: [(String, String)] = values.map { value in
-        guard value.isFinite else { return (value.isNaN ? "nan" : value > 0 ? "inf" : "-inf", "") }
-        let text = String(format: "%.4e", Double(value))
-        let e = text.firstIndex(of: "e")!
-        var mantissa = String(text[..<e])
-        while mantissa.hasSuffix("0") { mantissa.removeLast() }
-        return (mantissa, String(text[e...]))
-    }
-    // Like fixed notation: the part before the point right-aligned, the rest left-aligned.
-    let split = parts.map { mantissa, exponent -> (String, String) in
-        guard let dot = mantissa.firstIndex(of: ".") else { return (mantissa, exponent) }
-        return (String(mantissa[..<dot]), String(mantissa[dot...]) + exponent)
-    }
-    let left = split.map(\.0.count).max() ?? 0, right = split.map(\.1.count).max() ?? 0
-    return split.map { whole, rest in
-        String(repeating: " ", count: left - whole.count) + whole + rest + String(repeating: " ", count: right - rest.count)
-    }
 }

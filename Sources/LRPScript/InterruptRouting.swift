@@ -7,9 +7,9 @@ func routingInterrupts<T>(to descriptor: Int32, _ body: () -> T) -> T {
     let previousTarget = interruptTarget
     interruptTarget = descriptor
     var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in
+    action.__sigaction_handler.sa_handler = { signal in
         let savedErrno = errno
-        var byte: UInt8 = 3
+        var byte = UInt8(truncatingIfNeeded: signal)  // SIGINT: readers tell it from SIGTERM/SIGHUP
         _ = write(interruptTarget, &byte, 1)
         errno = savedErrno
     }

@@ -28,14 +28,23 @@ struct LRPS: ParsableCommand {
     var notebook: [String] = []
 
     @Option(name: .customLong("memory-limit"), help: ArgumentHelp("""
-        The largest tensor a statement may create, e.g. 512M or 8G (default 4G, or \
-        $LRPS_MEMORY_LIMIT). A statement asking for more fails with a message instead of \
-        exhausting the machine.
+        The memory all live data may take, e.g. 512M or 8G (default 4G, or $LRPS_MEMORY_LIMIT): \
+        tensors in variables and in work, decompressed files, parsed text. A statement asking \
+        for more fails with a message naming it instead of exhausting the machine.
         """, valueName: "size"))
     var memoryLimit: String?
 
     @Flag(help: "Print the version, the BLAS library, its kernels and the thread counts, and exit.")
     var info = false
+
+    @Option(name: .customLong("write-dir"), help: ArgumentHelp("""
+        Allow `save` and notebooks to write only inside this folder (and its subfolders); may be \
+        given more than once. Without it, anywhere the user may write.
+        """, valueName: "dir"))
+    var writeDirectories: [String] = []
+
+    @Flag(name: .customLong("read-only"), help: "Write no files at all: `save` and notebooks are refused.")
+    var readOnly = false
 
     @Argument(help: ArgumentHelp("The script to run.", valueName: "file.lrps"))
     var script: String?
@@ -43,23 +52,34 @@ struct LRPS: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script.")
     var arguments: [String] = []
 
-    /// `--notebook` paths, including those written after the script (`lrps run.lrps --notebook
-    /// out.html`): the script's arguments are captured as they come, so lrps takes its own
-    /// option back from them, up to a `--`.
-    var notebookPaths: [String] {
-        var paths = notebook
+    /// lrps's own options that may also follow the script (`lrps run.lrps --notebook out.html`):
+    /// the script's arguments are captured as they come, so lrps takes these back from them, up
+    /// to a `--`. (A `--write-dir` after the script must not silently become a script argument.)
+    static let trailingOptions = ["--notebook", "--write-dir"]
+    static let trailingFlags = ["--read-only"]
+
+    /// The values of a trailing option given after the script.
+    func trailingValues(_ option: String) -> [String] {
+        var values: [String] = []
         var rest = arguments[...]
         while let argument = rest.first, argument != "--" {
             rest = rest.dropFirst()
-            if argument == "--notebook", let path = rest.first {
-                paths.append(path)
+            if argument == option, let value = rest.first {
+                values.append(value)
                 rest = rest.dropFirst()
-            } else if argument.hasPrefix("--notebook=") {
-                paths.append(String(argument.dropFirst("--notebook=".count)))
+            } else if argument.hasPrefix(option + "=") {
+                values.append(String(argument.dropFirst(option.count + 1)))
             }
         }
-        return paths
+        return values
     }
+
+    /// `--notebook` paths, including those after the script.
+    var notebookPaths: [String] { notebook + trailingValues("--notebook") }
+    /// `--write-dir` folders, including those after the script.
+    var writableFolders: [String] { writeDirectories + trailingValues("--write-dir") }
+    /// `--read-only`, before or after the script.
+    var isReadOnly: Bool { readOnly || arguments.prefix { $0 != "--" }.contains("--read-only") }
 
     /// The arguments meant for the script (the script sees them as the list `args`): everything
     /// after the script name but lrps's own `--notebook` options; after a `--`, everything.
@@ -70,8 +90,9 @@ struct LRPS: ParsableCommand {
         while let argument = rest.first {
             rest = rest.dropFirst()
             if argument == "--" { kept += rest; break }
-            if argument == "--notebook" { rest = rest.dropFirst(); continue }
-            if argument.hasPrefix("--notebook=") { continue }
+            if LRPS.trailingOptions.contains(argument) { rest = rest.dropFirst(); continue }
+            if LRPS.trailingFlags.contains(argument) { continue }
+            if LRPS.trailingOptions.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
             kept.append(argument)
         }
         return kept
@@ -124,7 +145,19 @@ struct LRPS: ParsableCommand {
                 errors.write("lrps: --memory-limit: '\(limit)' is not a size such as 512M or 8G\n")
                 return 2
             }
-            Tensor.maximumElementCount = bytes / MemoryLayout<Float>.size
+            MemoryBudget.limit = bytes
+        } else {
+            MemoryBudget.limit = MemoryBudget.defaultLimit  // (sets the baseline: now, at start-up)
+        }
+        if isReadOnly {
+            guard notebookPaths.isEmpty else {
+                errors.write("lrps: --notebook writes a file, which --read-only forbids\n")
+                return 2
+            }
+            AtomicFile.readOnly = true
+        }
+        if !writableFolders.isEmpty {
+            AtomicFile.writableFolders = writableFolders.map { ($0 as NSString).expandingTildeInPath }
         }
         let terminal = TerminalHost(output: output, progressOutput: errors,
                                     environment: ProcessInfo.processInfo.environment)
@@ -145,7 +178,23 @@ struct LRPS: ParsableCommand {
         recorder?.onChange = { [weak writer] in writer?.write() }  // weak: the writer holds the recorder
         let session = Session(host: recorder ?? terminal)
         session.define("args", strings: scriptArguments)
+        if let script {
+            let absolute = script.hasPrefix("/") ? script : FileManager.default.currentDirectoryPath + "/" + script
+            session.scriptDirectory = (URL(fileURLWithPath: absolute).standardizedFileURL.path as NSString).deletingLastPathComponent
+        }
         let watcher = InterruptWatcher()
+        let title = script ?? (statements != nil ? "<expr>" : interactive ? "interactive session" : "<stdin>")
+        /// What the notebook says when a signal ended the run.
+        func stopped(by signal: Int32) -> ScriptError {
+            ScriptError(location: SourceLocation(file: title, line: 1, column: 1),
+                        message: "stopped by \(signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "Ctrl-C")", sourceLine: "")
+        }
+        // A signal that ends lrps at once (a second one, or one while no statement runs) still
+        // marks the notebook as stopped rather than leaving it "running".
+        watcher?.onTerminate = { [weak recorder, weak writer] signal in
+            recorder?.finish(error: stopped(by: signal))
+            writer?.write()
+        }
 
         /// Writes the notebook files a last time; a problem writing them fails a run that succeeded.
         func finishNotebook(_ status: Int32) -> Int32 {
@@ -177,8 +226,9 @@ struct LRPS: ParsableCommand {
             }
             guard let watcher else { return finishNotebook(run()) }
             let (status, interrupted) = watcher.guarding(cancel: { session.cancel() }, run)
-            // A script stopped by Ctrl-C exits as shells expect, after writing what it has.
-            return finishNotebook(interrupted ? 130 : status)
+            // A script stopped by Ctrl-C (SIGTERM, SIGHUP) exits as shells expect, 130 (143,
+            // 129), after writing what it has.
+            return finishNotebook(interrupted ? 128 + (watcher.terminatingSignal ?? SIGINT) : status)
         }
 
         if let statements {
@@ -203,8 +253,8 @@ struct LRPS: ParsableCommand {
             }
         }
         if interactive {
-            let status = interact(session: session, output: output, errors: errors, notebook: recorder)
-            recorder?.finish(error: nil)
+            let status = interact(session: session, output: output, errors: errors, notebook: recorder, interrupts: watcher)
+            recorder?.finish(error: status > 128 ? stopped(by: status - 128) : nil)
             return finishNotebook(status)
         }
         switch readScript(descriptor: 0, name: "standard input") {
@@ -216,7 +266,7 @@ struct LRPS: ParsableCommand {
     }
 
     private func interact(session: Session, output: OutputSink, errors: OutputSink,
-                          notebook: NotebookRecorder?) -> Int32 {
+                          notebook: NotebookRecorder?, interrupts: InterruptWatcher?) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let historyPath = environment["LRPS_HISTFILE"]
             ?? environment["HOME"].map { ($0 as NSString).appendingPathComponent(".lrps_history") }
@@ -225,7 +275,7 @@ struct LRPS: ParsableCommand {
             return 2
         }
         return REPL(session: session, reader: editor, output: output, errors: errors,
-                    interrupts: InterruptWatcher(), notebook: notebook).run()
+                    interrupts: interrupts, notebook: notebook).run()
     }
 }
 

@@ -119,7 +119,7 @@ final class LineEditor: LineReader {
 
     func addToHistory(_ line: String) {
         lrps_history_enter(history, line)
-        if let historyPath { lrps_history_save(history, historyPath) }
+        if let historyPath { appendHistory(line, to: historyPath) }
     }
 
     fileprivate var prompt: UnsafeMutablePointer<CChar> { currentPrompt }
@@ -220,4 +220,42 @@ private func lineEditorReadCharacter(_ editLine: OpaquePointer?, _ character: Un
     let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xFFFD
     character.pointee = wchar_t(bitPattern: scalar)
     return 1
+}
+
+/// Appends `line` to the history file as libedit's `history_save` writes it (a `_HiStOrY_V2_`
+/// first line, then one vis-encoded line per entry), with O_APPEND under an exclusive lock: two
+/// REPLs sharing the file keep each other's lines (rewriting the file, as history_save does,
+/// lost them). A symbolic link or anything but a regular file is not written through.
+func appendHistory(_ line: String, to path: String) {
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    guard flock(descriptor, LOCK_EX) == 0 else { return }
+    defer { flock(descriptor, LOCK_UN) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+    let bytes = Array(((info.st_size == 0 ? "_HiStOrY_V2_\n" : "") + historyEncoded(line) + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return }
+        offset += written
+    }
+}
+
+/// A history line as libedit's strvis(VIS_WHITE) would write it, in the octal form its strunvis
+/// reads back: visible ASCII stays, a backslash doubles, every other byte is `\ooo`.
+func historyEncoded(_ line: String) -> String {
+    var text = ""
+    for byte in line.utf8 {
+        switch byte {
+        case UInt8(ascii: "\\"): text += "\\\\"
+        case 0x21...0x7E: text.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            let octal = String(byte, radix: 8)
+            text += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+        }
+    }
+    return text
 }

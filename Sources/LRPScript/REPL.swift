@@ -1,3 +1,4 @@
+import Foundation
 import Interpreter
 
 /// The interactive loop: numbered cells like a notebook (`[1]> `), continuation lines (`...> `)
@@ -13,6 +14,9 @@ final class REPL {
     private let interrupts: InterruptWatcher?
     /// Records the session for `notebook save FILE`; nil when the session isn't recorded.
     private let notebook: NotebookRecorder?
+    /// Signalled when an abandoned cell (second Ctrl-C) has really stopped; until then the next
+    /// cell waits, since cells share the session's variables.
+    private var abandoned: DispatchSemaphore?
 
     init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink,
          interrupts: InterruptWatcher? = nil, notebook: NotebookRecorder? = nil) {
@@ -46,6 +50,8 @@ final class REPL {
                 if session.needsMoreInput(cell) { continue }
                 execute(cell)
                 cell = ""
+                // SIGTERM or SIGHUP stopped the cell: the session ends (128 + the signal).
+                if let signal = interrupts?.terminatingSignal { return 128 + signal }
             }
         }
     }
@@ -62,8 +68,39 @@ final class REPL {
                 self.errors.flush()
             }
         }
-        // A Ctrl-C while the cell runs stops it; the session and its variables stay.
-        if let interrupts { _ = interrupts.guarding(cancel: { [session] in session.cancel() }, run) } else { run() }
+        guard let interrupts else { return run() }
+        // A Ctrl-C while the cell runs stops it; the session and its variables stay. The cell runs
+        // on its own thread so that a second Ctrl-C can abandon it at once: the prompt returns,
+        // the cell stops in the background (it assigns nothing once stopped), and the next cell
+        // waits for it.
+        let wake = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        _ = interrupts.guarding(cancel: { [session] in session.cancel() }, abandon: { wake.signal() }) {
+            if let previous = abandoned {
+                // Wait for the abandoned cell to stop, unless abandoned again (two more Ctrl-C).
+                while previous.wait(timeout: .now() + .milliseconds(50)) != .success {
+                    if wake.wait(timeout: .now()) == .success { return }
+                }
+                abandoned = nil
+            }
+            let job = CellJob(run: run)
+            let worker = Thread {
+                job.run()
+                finished.signal()
+                wake.signal()
+            }
+            worker.stackSize = 64 << 20  // the parser and evaluator recurse (128 levels at most)
+            worker.start()
+            wake.wait()
+        }
+        if abandoned != nil {
+            errors.write("\nthe abandoned cell is still stopping; this cell did not run\n")
+            errors.flush()
+        } else if finished.wait(timeout: .now()) != .success {
+            abandoned = finished
+            output.flush()
+            errors.write("\nabandoned: the cell stops in the background; the session keeps its variables\n")
+            errors.flush()
+        }
     }
 
     /// `notebook save FILE`: the session so far as HTML or Markdown; not a cell of its own.
@@ -80,4 +117,10 @@ final class REPL {
             errors.flush()
         }
     }
+}
+
+/// A cell's work handed to its thread. The REPL's thread only waits meanwhile, and an abandoned
+/// cell is waited for before the next one starts, so the session is never used by two at once.
+private struct CellJob: @unchecked Sendable {
+    let run: () -> Void
 }

@@ -45,8 +45,7 @@ final class TerminalHost: Host {
             progressTask = nil
             return
         }
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - started).inSeconds
         let line = ProgressBar.line(task: task, completed: completed, total: total, elapsed: seconds,
                                     columns: terminalColumns(fileDescriptor: progressOutput.fileDescriptor))
         output.flush()

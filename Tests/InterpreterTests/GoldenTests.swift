@@ -17,8 +17,10 @@ final class GoldenTests: XCTestCase {
         if update, environment["CI"] != nil {
             return XCTFail("LRPS_UPDATE_GOLDEN=1 is refused under CI: expectations are updated by hand and reviewed")
         }
+        // LRPS_GOLDEN=tutorial,oracle runs only those scripts (the kernel matrix in scripts/test.sh).
+        let only = environment["LRPS_GOLDEN"].map { Set($0.split(separator: ",").map { String($0) + ".lrps" }) }
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.goldenDirectory)
-            .filter { $0.hasSuffix(".lrps") }.sorted()
+            .filter { $0.hasSuffix(".lrps") && only?.contains($0) != false }.sorted()
         XCTAssertFalse(names.isEmpty, "no golden scripts found in \(Self.goldenDirectory)")
         var changed: [String] = []
         for name in names {

@@ -8,6 +8,15 @@ final class HostileInputTests: XCTestCase {
         do { _ = try body(); return nil } catch { return "\(error)" }
     }
 
+    /// The bytes of a version 1.0 npy header holding `dictionary`, padded as numpy pads it.
+    private func npyHeader(_ dictionary: String) -> [UInt8] {
+        var header = dictionary
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+            + Array(header.utf8)
+    }
+
     // MARK: 9.1 reductions along an empty axis (crashed with "Illegal instruction")
 
     func testReducingAnEmptyAxisGivesValuesNotACrash() throws {
@@ -43,11 +52,7 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testNpyWithAZeroAxisAndHugeOthersIsRefused() throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
-            + Array(header.utf8)
+        let bytes = npyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296), }")
         XCTAssertLessThanOrEqual(bytes.count, 128)
         let text = message { try NumpyFile.decode(bytes, path: "huge.npy") }
         XCTAssertEqual(text?.contains("huge.npy"), true, text ?? "loaded")
@@ -134,5 +139,85 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(error.description, "a\\x1b[31mred\\x07.npy: bad \\x9bthing\\r\\n")
         XCTAssertEqual(escapingControlCharacters("tab\there\u{FEFF}"), "tab\there\\u{feff}")
         XCTAssertEqual(escapingControlCharacters("a\nb", keepingNewlines: true), "a\nb")
+    }
+
+    // MARK: 9.5 / 9.6 one memory budget for the whole process
+
+    /// Runs `body` with the process's memory budget set to `limit` (restored afterwards).
+    private func withBudget<T>(_ limit: Int, _ body: () throws -> T) rethrows -> T {
+        let saved = MemoryBudget.limit
+        MemoryBudget.limit = limit
+        defer { MemoryBudget.limit = saved }
+        return try body()
+    }
+
+    /// `bytes` zero bytes after `prefix`, gzipped by the system's gzip (no large buffer here).
+    private func gzippedZeros(after prefix: [UInt8], count bytes: Int) throws -> [UInt8] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-bomb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let head = directory.appendingPathComponent("head"), out = directory.appendingPathComponent("out.gz")
+        try Data(prefix).write(to: head)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "{ cat '\(head.path)'; head -c \(bytes) /dev/zero; } | gzip -c > '\(out.path)'"]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        return Array(try Data(contentsOf: out))
+    }
+
+    func testDecompressionStopsAtTheMemoryBudget() throws {
+        let bomb = try gzippedZeros(after: [], count: 96 << 20)
+        XCTAssertLessThan(bomb.count, 1 << 20)
+        let text = withBudget(32 << 20) { message { try FileData.decompressed(bomb, path: "bomb.gz") } }
+        XCTAssertEqual(text?.hasPrefix("bomb.gz: decompressing it needs"), true, text ?? "accepted")
+        XCTAssertEqual(text?.contains("beyond the memory limit of 32 MiB"), true, text ?? "accepted")
+        // Within the budget the same file decompresses.
+        XCTAssertEqual(try withBudget(1 << 30) { try FileData.decompressed(bomb, path: "bomb.gz").count }, 96 << 20)
+    }
+
+    func testNpyValuesAndFortranReorderingCountAgainstTheBudget() throws {
+        let prefix = npyHeader("{'descr': '|u1', 'fortran_order': True, 'shape': (2048, 2048), }")
+        let file = try gzippedZeros(after: prefix, count: 2048 * 2048)
+        // 4 MiB of bytes become 16 MiB of float32 values, then a reordered copy.
+        let text = withBudget(24 << 20) { message { try NumpyFile.decode(try FileData.decompressed(file, path: "f.npy"), path: "f.npy") } }
+        XCTAssertEqual(text?.contains("reordering it from Fortran order needs 16 MiB more"), true, text ?? "accepted")
+        XCTAssertEqual(text?.contains("beyond the memory limit of 24 MiB"), true, text ?? "accepted")
+        XCTAssertEqual(text?.hasPrefix("f.npy: "), true, text ?? "accepted")
+        let loaded = try withBudget(1 << 30) { try NumpyFile.decode(try FileData.decompressed(file, path: "f.npy"), path: "f.npy") }
+        XCTAssertEqual(loaded.shape, [2048, 2048])
+    }
+
+    func testAnNpyHeaderOfAMegabyteIsRefusedBeforeParsing() {
+        let length = 1 << 20
+        var bytes = [0x93] + Array("NUMPY".utf8) + [2, 0] + (0..<4).map { UInt8((length >> (8 * $0)) & 0xFF) }
+        bytes += Array("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }".utf8)
+        bytes += [UInt8](repeating: 0x20, count: length - (bytes.count - 12) - 1) + [0x0A] + [0, 0, 0, 0]
+        let text = message { try NumpyFile.decode(bytes, path: "h.npy") }
+        XCTAssertEqual(text, "h.npy: header of 1048576 bytes is longer than the limit of 65536 (numpy's own reader refuses more than 10000)")
+    }
+
+    func testWeightTextCountsAgainstTheBudget() throws {
+        // 2 million one-number lines: 8 MiB of values (and, before, 32 MiB of per-line bookkeeping).
+        let lines = [UInt8](repeating: 0, count: 4_000_000).enumerated().map { $0.offset % 2 == 0 ? UInt8(ascii: "0") : 0x0A }
+        let text = withBudget(4 << 20) {
+            message { try TutorialWeights.parse(weights: lines, biases: Array("0\n".utf8), name: "l", weightPath: "l-W.txt", biasPath: "l-B.txt") }
+        }
+        XCTAssertEqual(text?.hasPrefix("l-W.txt: line "), true, text ?? "accepted")
+        XCTAssertEqual(text?.contains("beyond the memory limit of 4 MiB"), true, text ?? "accepted")
+        let (w, _) = try TutorialWeights.parse(weights: Array(lines[..<2000]), biases: Array("0\n".utf8), name: "l",
+                                               weightPath: "l-W.txt", biasPath: "l-B.txt")
+        XCTAssertEqual(w.shape, [1000, 1])
+    }
+
+    func testLiveTensorsShareOneBudget() throws {
+        try withBudget(48 << 20) {
+            let a = try Tensor.zeros([2048, 2048])  // 16 MiB each
+            let b = try a + Tensor(scalar: 1)
+            let text = message { try a + Tensor(scalar: 2) + b }
+            XCTAssertEqual(text?.contains("beyond the memory limit of 48 MiB"), true, text ?? "accepted")
+            XCTAssertEqual(b.count, a.count)
+        }
     }
 }

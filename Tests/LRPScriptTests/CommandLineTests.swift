@@ -74,9 +74,9 @@ final class CommandLineTests: XCTestCase {
         let big = try runLRPS(["--memory-limit", "1M", "-e", "x = zeros(1000, 1000)"])
         XCTAssertEqual(big.status, 1)
         XCTAssertTrue(big.standardError.contains("1000x1000") && big.standardError.contains("limit"), big.standardError)
-        let fits = try runLRPS(["-e", "print count(zeros(512, 512))"], environment: ["LRPS_MEMORY_LIMIT": "1M"])
+        let fits = try runLRPS(["-e", "print count(zeros(1024, 1024))"], environment: ["LRPS_MEMORY_LIMIT": "8M"])
         XCTAssertEqual(fits.status, 0, fits.standardError)
-        XCTAssertEqual(fits.standardOutput, "262144\n")
+        XCTAssertEqual(fits.standardOutput, "1048576\n")
         let absurd = try runLRPS(["-e", "x = zeros(100000, 100000, 100000)"])  // default limit: 4 GiB
         XCTAssertEqual(absurd.status, 1)
         XCTAssertTrue(absurd.standardError.contains("limit"), absurd.standardError)

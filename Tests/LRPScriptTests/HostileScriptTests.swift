@@ -77,6 +77,22 @@ final class HostileScriptTests: XCTestCase {
         assertFails(try runLRPS([path("big.lrps")]), status: 2, containing: "is larger than the limit of 16 MiB")
     }
 
+    // MARK: 9.6 / 9.18 one memory budget, messages that name it
+
+    func testTheMemoryLimitCoversAllLiveTensorsAndNamesTheStatement() throws {
+        let result = try runLRPS(["--memory-limit", "56M", "-e", "a = zeros(2048, 2048); b = a + 1; c = a + 2\nd = a + 3"])
+        assertFails(result, containing: "<expr>:2:7: error: '+': a tensor of shape 2048x2048 needs 16 MiB more")
+        XCTAssertTrue(result.standardError.contains("beyond the memory limit of 56 MiB"), result.standardError)
+    }
+
+    func testATinyMemoryLimitIsNamedWhenLoadingMNIST() throws {
+        let result = try runLRPS(["--memory-limit", "4", "-e", "m = load mnist \"\(repositoryRoot)/data/mnist\""])
+        assertFails(result, containing: "t10k-images-idx3-ubyte.gz: ")
+        XCTAssertTrue(result.standardError.contains("memory limit of 4 bytes"), result.standardError)
+        let images = try runLRPS(["--memory-limit", "20M", "-e", "m = load mnist \"\(repositoryRoot)/data/mnist\""])
+        assertFails(images, containing: "t10k-images-idx3-ubyte.gz: 10000 images: shape 10000x28x28x1 is larger than the memory limit of 20 MiB")
+    }
+
     // MARK: 9.8 CRLF and byte-order marks in scripts
 
     func testScriptsWithCRLFAndByteOrderMarkRun() throws {

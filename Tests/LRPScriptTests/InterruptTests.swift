@@ -24,7 +24,8 @@ final class InterruptTests: XCTestCase {
         terminal.type(Self.setup.replacingOccurrences(of: "\n", with: "; ") + "\r")
         terminal.expect("[2]> ", timeout: 30)
         terminal.type(Array(repeating: "R = relprop cnn mnist pad=2 batch=100", count: 6).joined(separator: "; ") + "\r")
-        usleep(1_500_000)
+        // The progress bar ("... 2000/10000 ...") shows that the work is under way: interrupt it then.
+        terminal.expect("/10000", timeout: 30)
         terminal.type("\u{3}")
         terminal.expect("interrupted", timeout: 30)
         terminal.expect("[3]> ", timeout: 10)
@@ -45,24 +46,15 @@ final class InterruptTests: XCTestCase {
         let script = directory.appendingPathComponent("long.lrps")
         let long = String(repeating: "R = relprop cnn mnist pad=2 batch=100\n", count: 6)
         try Data((Self.setup + "\n" + long + "print \"finished\"\n").utf8).write(to: script)
-        let process = Process()
-        process.executableURL = try LRPSBinary.url
-        process.arguments = [script.path]
-        let errors = Pipe(), output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        usleep(2_500_000)
-        XCTAssertTrue(process.isRunning, "the script finished before it could be interrupted")
-        kill(process.processIdentifier, SIGINT)
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate(); XCTFail("the script did not stop after Ctrl-C") }
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 130)
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertTrue(text.contains("interrupted"), text)
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertFalse(printed.contains("finished"))
+        // In a terminal, so that the script draws its progress bar and Ctrl-C sends SIGINT.
+        let terminal = try PseudoTerminal(executable: try LRPSBinary.url, arguments: [script.path], environment: [
+            "TERM": "xterm", "HOME": directory.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ])
+        // Wait until the work is under way (its progress bar), not for a guessed time.
+        terminal.expect("/10000", timeout: 30)
+        terminal.type("\u{3}")
+        XCTAssertEqual(terminal.waitForExit(timeout: 30), 130, terminal.transcript.suffix(2000).description)
+        XCTAssertTrue(terminal.transcript.contains("interrupted"), terminal.transcript.suffix(2000).description)
+        XCTAssertFalse(terminal.transcript.contains("finished"))
     }
 }

@@ -10,9 +10,15 @@ enum LRPSBinary {
                 let binary = directory.appendingPathComponent("lrps")
                 if FileManager.default.isExecutableFile(atPath: binary.path) { return binary }
             }
+            // Locally a partial build may lack it; in CI a missing binary is a failure, not a skip.
+            if ProcessInfo.processInfo.environment["CI"] != nil { throw MissingBinary() }
             throw XCTSkip("lrps binary not found next to the test bundle")
         }
     }
+}
+
+struct MissingBinary: Error, CustomStringConvertible {
+    var description: String { "lrps binary not found next to the test bundle (CI is set: the command-line tests must run)" }
 }
 
 struct ProcessResult {

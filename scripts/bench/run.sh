@@ -5,7 +5,7 @@
 # PyTorch CPU (Tests/oracle/bench_zennit.py, when installed: scripts/bench/setup-zennit.sh).
 #
 #   scripts/bench/run.sh                 # everything
-#   RUNS=5 NUMPY_RUNS=3 NUMPY_SUBSET=500 THREADS=2 SKIP_NUMPY=1 SKIP_ZENNIT=1 scripts/bench/run.sh
+#   RUNS=5 NUMPY_RUNS=3 ZENNIT_RUNS=3 NUMPY_SUBSET=500 THREADS=2 SKIP_NUMPY=1 SKIP_ZENNIT=1 scripts/bench/run.sh
 #   PYTHON=.venv-bench/bin/python scripts/bench/run.sh   # numpy and zennit from that venv
 #
 # Every command below prints one line: `name median_s min_s cpu_median_s peak_MB [GFLOP] [notes]`
@@ -16,6 +16,7 @@ cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-5}
 NUMPY_RUNS=${NUMPY_RUNS:-3}
+ZENNIT_RUNS=${ZENNIT_RUNS:-3}
 NUMPY_SUBSET=${NUMPY_SUBSET:-500}   # CNN rows: numpy runs this many digits, times scaled to 10,000
 THREADS=${THREADS:-2}
 # DATA holds mnist/ and tutorial/{mlp,cnn}/; by default the repository's own copies.
@@ -25,8 +26,9 @@ if [ -z "${DATA:-}" ]; then
   ln -s "$PWD/data/mnist" "$DATA/mnist"
   ln -s "$PWD/models/tutorial" "$DATA/tutorial"
 fi
-LRPBENCH=.build/release/LRPBench
-LRPS=.build/release/lrps
+SCRATCH=${SCRATCH:-.build}   # swift build's scratch path for the release build
+LRPBENCH=$SCRATCH/release/LRPBench
+LRPS=$SCRATCH/release/lrps
 PYTHON=${PYTHON:-python3}   # numpy and (when installed) torch + zennit: scripts/bench/setup-zennit.sh
 WHOLE="python3 scripts/bench/time-process.py"   # times a whole process, start to exit
 
@@ -46,12 +48,12 @@ ROWS=(
   "lrps scripts/bench/load-only.lrps||$WHOLE lrps-load-only $RUNS -- $LRPS scripts/bench/load-only.lrps||"
 )
 
-swift build -c release --product LRPBench >&2
-swift build -c release --product lrps >&2
+swift build -c release --scratch-path "$SCRATCH" --product LRPBench >&2
+swift build -c release --scratch-path "$SCRATCH" --product lrps >&2
 
 export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS
 numpy() { "$PYTHON" Tests/oracle/bench_numpy.py "$1" --runs "$NUMPY_RUNS" --subset "$NUMPY_SUBSET" --data "$DATA"; }
-zennit() { "$PYTHON" Tests/oracle/bench_zennit.py "$1" --runs "$RUNS" --threads "$THREADS" --data "$DATA"; }
+zennit() { "$PYTHON" Tests/oracle/bench_zennit.py "$1" --runs "$ZENNIT_RUNS" --threads "$THREADS" --data "$DATA"; }
 field() { awk -v k="$2" '{ print $k }' <<<"$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else printf "-" }'; }
 
@@ -79,17 +81,19 @@ for row in "${ROWS[@]}"; do
   if [[ -n "$numpyRow" && -z "${SKIP_NUMPY:-}" ]]; then
     line=$(numpy "$numpyRow")
     np=$(field "$line" 2); npRatio=$(ratio "$np" "$median")
-    [[ "$line" == *scaled* ]] && np="$np (scaled from ${line##*scaled from })"
+    np="$np (CPU $(field "$line" 4))"
+    [[ "$line" == *scaled* ]] && np="$np, scaled from ${line##*scaled from }"
   fi
   if [[ -n "$zennitRow" && -z "${SKIP_ZENNIT:-}" ]]; then
     line=$(zennit "$zennitRow")
-    if [[ "$line" == *skipped* ]]; then zn="not installed"; else zn=$(field "$line" 2); znRatio=$(ratio "$zn" "$median"); fi
+    if [[ "$line" == *skipped* ]]; then zn="not installed"
+    else zn=$(field "$line" 2); znRatio=$(ratio "$zn" "$median"); zn="$zn (CPU $(field "$line" 4))"; fi
   fi
   echo "| $name | $target | $median | $(field "$ours" 3) | $(field "$ours" 4) | $(field "$ours" 5) | $gflop | $rate | $share | $np | $npRatio | $zn | $znRatio | $notes |"
 done
 echo
 echo "Load average at the end (other processes share these cores): $(cut -d" " -f1-3 /proc/loadavg)."
-echo "Machine: $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) cores; $THREADS threads; lrps: median of $RUNS runs; numpy: median of $NUMPY_RUNS runs."
+echo "Machine: $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p') model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) cores; $THREADS threads; lrps: median of $RUNS runs; numpy: median of $NUMPY_RUNS runs; zennit: median of $ZENNIT_RUNS runs."
 echo "sgemm peak (3072^3 cblas_sgemm, $THREADS BLAS threads, median of $RUNS): $peakMedian GFLOP/s."
 $LRPBENCH info | sed 's/^/lrps /'
 "$PYTHON" -c 'import numpy; c = numpy.show_config(mode="dicts")["Build Dependencies"]["blas"]; print("numpy", numpy.__version__, "BLAS:", c.get("openblas configuration", c.get("name")))' 2>/dev/null || true

@@ -40,12 +40,14 @@ let dataBuiltins: [Builtin] = [
             let advice = word == nil && FileManager.default.fileExists(atPath: resolved) ? "; say which kind: load mnist|network|tensor|image|images PATH" : ""
             throw c.fail("load: \(error.showingPath(resolved, as: path))\(advice)", argument: c.arguments.count - 1)
         }
-        c.evaluator.host.loading(resolved)
         let options = try readOptions(&c, format)
         let contents: FileContents
         do { contents = try format.read(resolved, options: options) } catch let error as LRPError {
             throw error.showingPath(resolved, as: path)
         }
+        // Only a load that succeeded is recorded (a notebook lists checksums of what was loaded,
+        // not of any file a failed load named).
+        c.evaluator.host.loading(resolved)
         switch contents {
         case .tensor(let x): return .tensor(x)
         case .network(let loaded): return .network(NetworkValue(network: loaded.network, origin: path))

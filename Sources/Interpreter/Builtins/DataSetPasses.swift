@@ -28,7 +28,7 @@ extension Evaluator {
             }
             if trailing == nil {
                 trailing = shape
-                joined.reserveCapacity(try Tensor.elementCount(of: [count] + shape))
+                joined.reserveCapacity(try Tensor.allocationCount(of: [count] + shape))
             }
             joined.append(contentsOf: part.scalars)
             done = range.upperBound
@@ -108,13 +108,7 @@ enum DataSetPasses {
         let batch = try batchSize(&c, default: defaultBatch)
         let t = try targets(&c, net: net, dataset: dataset, x: x, batch: batch)
         return .tensor(try c.evaluator.overSamples("gradients", count: dataset.count) { range in
-            let slice = try x.samples(range), targets = try t.samples(range)
-            return try Batching.map(count: range.count, batchSize: batch) { part in
-                let xs = try slice.samples(part)
-                let activations = try net.activations(xs)
-                let g = try targets.samples(part).reshaped(activations[activations.count - 1].shape)
-                return try net.gradprop(g, activations: activations)
-            }
+            try net.gradients(x.samples(range), targets: t.samples(range), batchSize: batch)
         })
     }
 }

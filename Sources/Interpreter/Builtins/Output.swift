@@ -52,7 +52,9 @@ let outputBuiltins: [Builtin] = [
         let directory = (resolved as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try AtomicFile.createFolder(directory)  // (where writing is permitted only)
+            } catch let refusal as LRPError where refusal.description.contains("not written") {
+                throw c.fail("save: \(refusal)", argument: pathIndex)
             } catch {
                 throw c.fail("save: cannot create the folder for \(path)", argument: pathIndex)
             }
@@ -76,9 +78,12 @@ let outputBuiltins: [Builtin] = [
         }
         return .none
     },
-    Builtin("print", .output, usage: "print VALUE ...",
-            "Prints the values separated by spaces (tensors numpy-style, up to 1000 values, rounded to 4 decimals).") { c in
-        c.evaluator.host.write(c.arguments.map(\.printed).joined(separator: " ") + "\n")
+    Builtin("print", .output, usage: "print VALUE ... digits=N",
+            "Prints the values separated by spaces (numbers to 6 significant digits; tensors numpy-style, up to 1000 values, to 4 decimals; digits=N for N).",
+            keywords: ["digits"]) { c in
+        let digits = try c.optionalIntegerKeyword("digits")
+        if let digits, !(1...17).contains(digits) { throw c.fail("print: digits=\(digits) must be 1 to 17", argument: c.keywordIndex("digits")) }
+        c.evaluator.host.write(c.arguments.map { digits.map($0.printed(digits:)) ?? $0.printed }.joined(separator: " ") + "\n")
         return .none
     },
     Builtin("help", .output, usage: "help [NAME]", "Lists the commands, or explains one: help relprop.",

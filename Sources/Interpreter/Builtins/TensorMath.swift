@@ -170,7 +170,9 @@ private func reduce(_ c: inout Call, all: (Tensor) throws -> Value,
 private func elementwise(_ c: inout Call, _ f: (Tensor) -> Tensor) throws -> Value {
     try c.expectCount(1...1, usage: "\(c.name)(X)")
     if case .number(let n) = c.arguments[0] { return .number(Double(f(Tensor(scalar: Float(n))).scalars[0])) }
-    return .tensor(f(try c.tensor(0)))
+    let t = try c.tensor(0)
+    _ = try Tensor.allocationCount(of: t.shape)  // the result is as large: check the memory budget
+    return .tensor(f(t))
 }
 
 private func dimensions(_ c: Call) throws -> [Int] {

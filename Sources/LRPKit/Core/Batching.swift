@@ -29,7 +29,7 @@ public enum Batching {
         let probe = try checked(body(0..<1), for: 0..<1, trailing: nil)
         let trailing = Array(probe.shape.dropFirst())
         let perSample = probe.count
-        let total = try Tensor.elementCount(of: [count] + trailing)
+        let total = try Tensor.allocationCount(of: [count] + trailing)
         let threads = Swift.min(threadCount, slices.count)
         let failure = FirstError()
         let scalars = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
@@ -42,6 +42,7 @@ public enum Batching {
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 while let k = next.take(below: slices.count) {
                     if failure.failed { return }
+                    if Interruption.isRequested { failure.record(LRPError.interrupted); return }
                     do {
                         let slice = slices[k]
                         let result = try checked(body(slice), for: slice, trailing: trailing)

@@ -23,6 +23,7 @@ extension Tensor {
     public static func combine(_ a: Tensor, _ b: Tensor, operation: String = "operation",
                            _ combine: (Float, Float) -> Float) throws -> Tensor {
         if a.shape == b.shape {
+            _ = try allocationCount(of: a.shape)
             var out = a.scalars
             b.scalars.withUnsafeBufferPointer { bp in
                 for i in out.indices { out[i] = combine(out[i], bp[i]) }
@@ -31,16 +32,20 @@ extension Tensor {
         }
         if b.count == 1 {
             let s = b.scalars[0]
-            return Tensor(unchecked: try broadcastShape(a.shape, b.shape, operation: operation),
+            let shape = try broadcastShape(a.shape, b.shape, operation: operation)
+            _ = try allocationCount(of: shape)
+            return Tensor(unchecked: shape,
                           scalars: a.scalars.map { combine($0, s) })
         }
         if a.count == 1 {
             let s = a.scalars[0]
-            return Tensor(unchecked: try broadcastShape(a.shape, b.shape, operation: operation),
+            let shape = try broadcastShape(a.shape, b.shape, operation: operation)
+            _ = try allocationCount(of: shape)
+            return Tensor(unchecked: shape,
                           scalars: b.scalars.map { combine(s, $0) })
         }
         let shape = try broadcastShape(a.shape, b.shape, operation: operation)
-        let count = try elementCount(of: shape)
+        let count = try allocationCount(of: shape)
         let sa = broadcastStrides(a.shape, to: shape)
         let sb = broadcastStrides(b.shape, to: shape)
         var out = [Float](repeating: 0, count: count)

@@ -14,6 +14,8 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidRule(rule: String, parameter: Int?, String)
     /// A request that would allocate more than the configured bound.
     case tooLarge(String)
+    /// The work stopped because `Interruption` was requested (Ctrl-C); it produced no result.
+    case interrupted
 
     /// The message, with control characters from paths and file contents made visible (a file
     /// name holding a terminal escape sequence must not drive the user's terminal).
@@ -26,6 +28,7 @@ public enum LRPError: Error, Equatable, CustomStringConvertible, Sendable {
         case .layer(let name, let message): text = "layer \(name): \(message)"
         case .tooLarge(let message): text = message
         case .invalidRule(let rule, _, let message): text = "\(rule): \(message)"
+        case .interrupted: text = "interrupted"
         }
         return escapingControlCharacters(text)
     }

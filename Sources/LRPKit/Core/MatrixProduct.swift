@@ -12,7 +12,13 @@ enum BLAS {
         openblas_set_num_threads(1)
     }()
 
-    /// C[m x n] (+)= op(A) . op(B), all row-major.
+    /// Floating-point operations per block of rows: about 50 ms of one core, so a long product
+    /// notices `Interruption` within a fraction of a second (6000^3 takes ~10 s in one call).
+    static let operationsPerBlock = 1 << 31
+
+    /// C[m x n] (+)= op(A) . op(B), all row-major, in blocks of rows of C. Between blocks it
+    /// stops early when `Interruption` is requested, leaving C partly computed: callers check
+    /// `Interruption` afterwards and discard it.
     static func gemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                      m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
                      accumulate: Bool = false) {
@@ -22,11 +28,21 @@ enum BLAS {
             if !accumulate { c.update(repeating: 0, count: m * n) }
             return
         }
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1,
-                    a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    accumulate ? 1 : 0, c, Int32(n))
+        let perRow = Swift.max(1, 2 * n * k)
+        let block = Swift.max(1, operationsPerBlock / perRow)
+        var row = 0
+        while row < m {
+            if row > 0, Interruption.isRequested { return }
+            let rows = Swift.min(block, m - row)
+            // Rows of op(A): in A's rows, or (transposed) in its columns, with the same stride.
+            let aBlock = transposeA ? a + row : a + row * k
+            cblas_sgemm(CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(rows), Int32(n), Int32(k), 1,
+                        aBlock, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
+                        accumulate ? 1 : 0, c + row * n, Int32(n))
+            row += rows
+        }
     }
 }
 
@@ -43,7 +59,7 @@ extension Tensor {
             throw LRPError.shapeMismatch(operation: "matmul",
                 "inner dimensions differ: \(describe(shape: shape))\(transposingSelf ? "ᵀ" : "") . \(describe(shape: other.shape))\(transposingOther ? "ᵀ" : "")")
         }
-        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [m, n]))
+        var out = [Float](repeating: 0, count: try Tensor.allocationCount(of: [m, n]))
         scalars.withUnsafeBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in
@@ -52,6 +68,7 @@ extension Tensor {
                 }
             }
         }
+        try Interruption.check()  // an interrupted product is incomplete: no result
         return Tensor(unchecked: [m, n], scalars: out)
     }
 }

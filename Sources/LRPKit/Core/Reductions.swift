@@ -27,7 +27,7 @@ extension Tensor {
         let outer = shape[..<axis].reduce(1, *)
         let length = shape[axis]
         let inner = shape[(axis + 1)...].reduce(1, *)
-        var out = [Float](repeating: 0, count: try Tensor.elementCount(of: [outer, inner]))
+        var out = [Float](repeating: 0, count: try Tensor.allocationCount(of: [outer, inner]))
         scalars.withUnsafeBufferPointer { p in
             // An empty axis: every result reduces no values (a base pointer into the empty
             // buffer would be out of range).

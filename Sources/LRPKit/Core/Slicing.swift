@@ -36,7 +36,7 @@ extension Tensor {
         let counts = picks.map(\.count)
         let outShape = zip(counts, keep).filter { $0.1 }.map { $0.0 }
         var out: [Float] = []
-        out.reserveCapacity(try Tensor.elementCount(of: counts))
+        out.reserveCapacity(try Tensor.allocationCount(of: counts))
         // The last axis is copied in a tight loop; the others are walked recursively.
         func walk(_ axis: Int, _ offset: Int) {
             if axis == rank - 1 {
@@ -79,7 +79,7 @@ extension Tensor {
         }
         let full = widths + Array(repeating: (before: 0, after: 0), count: rank - widths.count)
         let outShape = zip(shape, full).map { $0 + $1.before + $1.after }
-        let total = try Tensor.elementCount(of: outShape)
+        let total = try Tensor.allocationCount(of: outShape)
         guard rank > 0 else { return self }  // a scalar has no axis to pad
         guard count > 0 else { return Tensor(unchecked: outShape, scalars: [Float](repeating: value, count: total)) }
         // Trailing unpadded axes form contiguous blocks: the walk stops at the last padded axis and

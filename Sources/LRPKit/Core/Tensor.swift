@@ -7,7 +7,8 @@ public struct Tensor: Equatable, Sendable {
     public private(set) var shape: [Int]
     public var scalars: [Float]
 
-    /// The bound on the element count of one tensor; guards against absurd shapes from files or typos.
+    /// The bound on the element count of one tensor; guards against absurd shapes from files or
+    /// typos. Follows `MemoryBudget.limit` (a tensor cannot be larger than the whole budget).
     nonisolated(unsafe) public static var maximumElementCount = 1 << 30
 
     public init(shape: [Int], scalars: [Float]) throws {
@@ -28,7 +29,7 @@ public struct Tensor: Equatable, Sendable {
     }
 
     public init(shape: [Int], repeating value: Float) throws {
-        let count = try Tensor.elementCount(of: shape)
+        let count = try Tensor.allocationCount(of: shape)
         self.init(unchecked: shape, scalars: [Float](repeating: value, count: count))
     }
 
@@ -57,11 +58,19 @@ public struct Tensor: Equatable, Sendable {
             if dimension == 0 { hasZero = true; continue }
             let (product, overflow) = nonzero.multipliedReportingOverflow(by: dimension)
             guard !overflow, product <= maximumElementCount else {
-                throw LRPError.tooLarge("shape \(describe(shape: shape)) is larger than the memory limit of \(byteSize(maximumElementCount * 4)) per tensor")
+                throw LRPError.tooLarge("shape \(describe(shape: shape)) is larger than the memory limit of \(byteSize(maximumElementCount * 4))")
             }
             nonzero = product
         }
         return hasZero ? 0 : nonzero
+    }
+
+    /// `elementCount(of:)` for a tensor about to be allocated: also checks that its values fit
+    /// in what is left of the process's memory budget (`MemoryBudget`).
+    public static func allocationCount(of shape: [Int]) throws -> Int {
+        let count = try elementCount(of: shape)
+        try MemoryBudget.check(count * MemoryLayout<Float>.size, for: "a tensor of shape \(describe(shape: shape))")
+        return count
     }
 
     /// The same values under another shape; one dimension may be -1 and is inferred.
@@ -97,6 +106,8 @@ public struct Tensor: Equatable, Sendable {
     /// Applies `transform` to every element (a plain pointer loop: `Array.map` does not vectorise).
     public func map(_ transform: (Float) -> Float) -> Tensor {
         let count = scalars.count
+        // (Not checked against the memory budget: it cannot throw, and its result is no larger
+        // than its input; the operators that call it check first, see `Broadcasting`.)
         let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             scalars.withUnsafeBufferPointer { x in
                 let (src, dst) = (x.baseAddress, buffer.baseAddress)

@@ -33,7 +33,7 @@ public struct Dataset: Equatable, Sendable {
             throw LRPError.invalidArgument("dataset \(name): label \(labels[bad]) of image \(bad) is not in 0..<\(classCount)")
         }
         let shape = [labels.count, height, width, channels]
-        _ = try Tensor.elementCount(of: shape)
+        _ = try Tensor.allocationCount(of: shape)
         self.name = name
         self.pixels = pixels
         self.labels = labels
@@ -96,8 +96,11 @@ extension Dataset {
         let images = try IDXFile.read(imagesPath, magic: IDXFile.imagesMagic)
         let labels = try IDXFile.read(labelsPath, magic: IDXFile.labelsMagic)
         let (area, overflow) = images.shape[1].multipliedReportingOverflow(by: images.shape[2])
-        guard images.shape[1] > 0, images.shape[2] > 0, !overflow, area <= Tensor.maximumElementCount else {
-            throw LRPError.file(path: imagesPath, "images of \(images.shape[1])x\(images.shape[2]) pixels")
+        guard images.shape[1] > 0, images.shape[2] > 0 else {
+            throw LRPError.file(path: imagesPath, "images of \(images.shape[1])x\(images.shape[2]) pixels hold nothing")
+        }
+        guard !overflow, area <= Tensor.maximumElementCount else {
+            throw LRPError.file(path: imagesPath, "images of \(images.shape[1])x\(images.shape[2]) pixels are larger than the memory limit of \(byteSize(MemoryBudget.limit))")
         }
         guard images.shape[0] == labels.shape[0] else {
             throw LRPError.file(path: labelsPath, "holds \(labels.shape[0]) labels, \(imagesPath) holds \(images.shape[0]) images")
@@ -105,8 +108,13 @@ extension Dataset {
         if let bad = labels.bytes.firstIndex(where: { $0 > 9 }) {
             throw LRPError.file(path: labelsPath, "label \(labels.bytes[bad]) of image \(bad) (byte \(8 + bad)) is not a digit 0-9")
         }
-        return try Dataset(name: name, pixels: images.bytes, height: images.shape[1], width: images.shape[2],
-                           labels: labels.bytes.map(Int.init))
+        do {
+            return try Dataset(name: name, pixels: images.bytes, height: images.shape[1], width: images.shape[2],
+                               labels: labels.bytes.map(Int.init))
+        } catch LRPError.tooLarge(let message) {
+            // The images as float32 tensors are what does not fit: say which file.
+            throw LRPError.file(path: imagesPath, "\(images.shape[0]) images: \(message)")
+        }
     }
 
     private static func mnistFile(in directory: String, split: String, kind: String, suffix: String) throws -> String {

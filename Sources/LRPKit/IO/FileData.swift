@@ -48,6 +48,9 @@ public enum FileData {
         guard bound.overflow || size <= bound.partialValue else {
             throw LRPError.file(path: path, "is \(size) bytes, more than the limit of \(limit)")
         }
+        do { try MemoryBudget.check(size, for: "reading it") } catch {
+            throw LRPError.file(path: path, "\(error)")
+        }
         var bytes = [UInt8](repeating: 0, count: size)
         var offset = 0
         while offset < size {
@@ -83,7 +86,6 @@ private enum GzipInflater {
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(Swift.min(limit, input.count.multipliedReportingOverflow(by: 4).partialValue))
         let chunkSize = 1 << 18
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         try input.withUnsafeBufferPointer { source in
@@ -102,6 +104,11 @@ private enum GzipInflater {
                 guard output.count + produced <= limit else {
                     throw LRPError.file(path: path,
                         "decompresses to more than the limit of \(limit) bytes (a damaged or hostile archive?)")
+                }
+                // Growth is checked against the process's memory budget, so a small archive
+                // cannot expand past it whatever the per-file `limit`.
+                do { try MemoryBudget.grow(&output, by: produced, for: "decompressing it") } catch {
+                    throw LRPError.file(path: path, "\(error)")
                 }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {

@@ -4,10 +4,23 @@
 /// decimals take Clinger's exact fast path, anything else falls back to Swift's correctly
 /// rounded, locale-independent `Double(_:)`. NaN, infinity and values beyond float32 are errors.
 struct NumberText {
-    /// The values and, for every line that holds any, how many it holds and its line number.
+    /// The values, and what a matrix check needs of the lines that hold any: how many there are,
+    /// the first one and the first of a different length (a summary, not a list: a file of 500
+    /// million one-number lines must not cost 16 bytes of bookkeeping per line).
     struct Parsed {
         var values: [Float] = []
-        var rows: [(line: Int, count: Int)] = []
+        var rowCount = 0
+        var firstRow: (line: Int, count: Int)?
+        var firstRagged: (line: Int, count: Int)?
+
+        mutating func endRow(line: Int, count: Int) {
+            rowCount += 1
+            if let first = firstRow {
+                if firstRagged == nil, count != first.count { firstRagged = (line, count) }
+            } else {
+                firstRow = (line, count)
+            }
+        }
     }
 
     /// Parses all of `bytes`; `#` starts a comment running to the end of the line.
@@ -69,7 +82,7 @@ struct NumberText {
             let lineEnd = byte == UInt8(ascii: "\n")
                 || (byte == 0x0D && (index + 1 == end || text[index + 1] != UInt8(ascii: "\n")))
             if lineEnd {
-                if countOnLine > 0 { parsed.rows.append((line, countOnLine)) }
+                if countOnLine > 0 { parsed.endRow(line: line, count: countOnLine) }
                 countOnLine = 0
                 line += 1
                 index += 1
@@ -84,12 +97,16 @@ struct NumberText {
                 }
                 let token = UnsafeBufferPointer(rebasing: text[index..<tokenEnd])
                 countOnLine += 1
+                // The values count against the memory budget as they grow.
+                do { try MemoryBudget.grow(&parsed.values, by: 1, for: "its values") } catch {
+                    throw LRPError.file(path: path, "line \(line): \(error)")
+                }
                 parsed.values.append(try value(of: token, path: path, line: line, column: countOnLine,
                                                recognised: recognised || !parsed.values.isEmpty))
                 index = tokenEnd
             }
         }
-        if countOnLine > 0 { parsed.rows.append((line, countOnLine)) }
+        if countOnLine > 0 { parsed.endRow(line: line, count: countOnLine) }
     }
 
     @inline(__always)

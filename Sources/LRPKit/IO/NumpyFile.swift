@@ -11,6 +11,9 @@ public enum NumpyFile {
 
     private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
+    /// The longest header read: a 64-dimension shape of 20-digit sizes fits many times over.
+    static let maximumHeaderLength = 1 << 16
+
     /// Reads an `.npy` file (raw or gzipped) into a float32 tensor, converting the element type
     /// and Fortran order. NaN, infinite and beyond-float32 values are errors unless allowed.
     public static func read(_ path: String, allowingNonFinite: Bool = false) throws -> Tensor {
@@ -78,6 +81,11 @@ public enum NumpyFile {
         default:
             throw LRPError.file(path: path, "npy format version \(major).\(data[7]) at byte 6 is not supported (1.0, 2.0, 3.0)")
         }
+        // numpy's own reader refuses headers over 10,000 bytes (max_header_size); a header of a
+        // gigabyte of spaces would otherwise be decoded and parsed as text.
+        guard headerLength <= maximumHeaderLength else {
+            throw LRPError.file(path: path, "header of \(headerLength) bytes is longer than the limit of \(maximumHeaderLength) (numpy's own reader refuses more than 10000)")
+        }
         guard headerLength <= data.count - headerStart else {
             throw LRPError.file(path: path, "truncated header: it declares \(headerLength) bytes, the file has \(data.count - headerStart) after byte \(headerStart)")
         }
@@ -90,6 +98,9 @@ public enum NumpyFile {
         let count: Int
         do { count = try Tensor.elementCount(of: header.shape) } catch {
             throw LRPError.file(path: path, "shape \(describe(shape: header.shape)) is absurd: \(error)")
+        }
+        do { _ = try Tensor.allocationCount(of: header.shape) } catch {
+            throw LRPError.file(path: path, "shape \(describe(shape: header.shape)) cannot be loaded: \(error)")
         }
         let dataStart = headerStart + headerLength
         let available = data.count - dataStart
@@ -110,6 +121,9 @@ public enum NumpyFile {
                 "element \(bad) (file order, at byte \(dataStart + bad * element.size)) is \(what)")
         }
         if header.fortranOrder, header.shape.count > 1 {
+            do { try MemoryBudget.check(count * MemoryLayout<Float>.size, for: "reordering it from Fortran order") } catch {
+                throw LRPError.file(path: path, "\(error)")
+            }
             scalars = cOrder(fromFortran: scalars, shape: header.shape)
         }
         return Tensor(unchecked: header.shape, scalars: scalars)

@@ -20,7 +20,10 @@ public enum PNGFile {
 
     /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
     public static func decode(_ data: [UInt8], path: String) throws -> Image {
-        try reading(data, path: path) { image, width, height in
+        if isWideInterlaced(data) {
+            throw LRPError.file(path: path, "16-bit interlaced PNGs are not supported here; save it without interlacing or with 8-bit samples")
+        }
+        return try reading(data, path: path) { image, width, height in
             let hasColor = image.format & PNG_FORMAT_FLAG_COLOR != 0
             let hasAlpha = image.format & PNG_FORMAT_FLAG_ALPHA != 0
             let channels: Int
@@ -39,11 +42,60 @@ public enum PNGFile {
     /// Any PNG as 8-bit samples in its own layout: 1 (gray), 2 (gray, alpha), 3 (RGB) or 4 (RGBA)
     /// channels; palette files are RGB, or RGBA when they have transparency.
     public static func decodeSamples(_ data: [UInt8], path: String) throws -> (samples: [UInt8], width: Int, height: Int, channels: Int) {
-        try reading(data, path: path) { image, width, height in
+        let wideInterlaced = isWideInterlaced(data)
+        if wideInterlaced, let chunk = colourSpaceChunk(data) {
+            throw LRPError.file(path: path, "16-bit interlaced PNGs with a \(chunk) chunk are not supported; save it without interlacing or with 8-bit samples")
+        }
+        return try reading(data, path: path) { image, width, height in
             image.format &= PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA  // 8-bit, no colour map
             let channels = (image.format & PNG_FORMAT_FLAG_COLOR != 0 ? 3 : 1) + (image.format & PNG_FORMAT_FLAG_ALPHA != 0 ? 1 : 0)
-            return (try finish(&image, width: width, height: height, channels: channels, path: path), width, height, channels)
+            guard wideInterlaced else {
+                return (try finish(&image, width: width, height: height, channels: channels, path: path), width, height, channels)
+            }
+            // libpng 1.6's 16-to-8-bit path scrambles the rows of interlaced files (ImageFileTests
+            // checks against an independent decoder), its 16-bit linear output does not. Without
+            // gamma chunks (refused above) and without the sRGB flag, linear output is the samples
+            // as stored; colour comes premultiplied by alpha.
+            image.flags &= ~UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)
+            image.format |= PNG_FORMAT_FLAG_LINEAR
+            var wide = [UInt16](repeating: 0, count: width * height * channels)
+            let finished = wide.withUnsafeMutableBytes {
+                png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * channels), nil)
+            }
+            guard finished != 0, image.warning_or_error & 3 < 2 else {
+                throw LRPError.file(path: path, "PNG data is damaged: \(message(of: image))")
+            }
+            let hasAlpha = channels == 2 || channels == 4
+            var samples = [UInt8](repeating: 0, count: wide.count)
+            for p in 0..<(width * height) {
+                let alpha = hasAlpha ? Double(wide[p * channels + channels - 1]) : 65535
+                for k in 0..<channels {
+                    var v = Double(wide[p * channels + k])
+                    if hasAlpha && k < channels - 1 { v = alpha == 0 ? 0 : v * 65535 / alpha }
+                    samples[p * channels + k] = UInt8(min(255, (v / 257).rounded()))
+                }
+            }
+            return (samples, width, height, channels)
         }
+    }
+
+    /// Whether the header says 16 bits per sample and Adam7 interlacing.
+    private static func isWideInterlaced(_ data: [UInt8]) -> Bool {
+        data.count > 28 && Array(data[12..<16]) == Array("IHDR".utf8) && data[24] == 16 && data[28] == 1
+    }
+
+    /// The first chunk before the image data that would make libpng convert samples (gamma,
+    /// sRGB, ICC profile, chromaticities), if any.
+    private static func colourSpaceChunk(_ data: [UInt8]) -> String? {
+        var offset = 8
+        while offset + 8 <= data.count {
+            let length = data[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
+            let type = String(decoding: data[offset + 4..<offset + 8], as: UTF8.self)
+            if type == "IDAT" || type == "IEND" { return nil }
+            if ["gAMA", "sRGB", "iCCP", "cHRM"].contains(type) { return type }
+            offset += 12 + length
+        }
+        return nil
     }
 
     /// Opens `data` with libpng, checks the size the header claims, and hands the image to `body`
@@ -65,11 +117,6 @@ public enum PNGFile {
         guard pixelCount <= plausible else {
             throw LRPError.file(path: path,
                 "header claims \(width)x\(height) pixels, more than \(data.count) bytes of PNG can hold (truncated or damaged)")
-        }
-        // libpng 1.6's simplified reader scrambles the rows of 16-bit interlaced files (checked
-        // against an independent decoder in ImageFileTests): refuse them rather than misread them.
-        if data.count > 28, Array(data[12..<16]) == Array("IHDR".utf8), data[24] == 16, data[28] == 1 {
-            throw LRPError.file(path: path, "16-bit interlaced PNGs are not supported; save it without interlacing or with 8-bit samples")
         }
         // 16-bit files without gamma information are taken as sRGB, so values scale by 1/257.
         image.flags |= UInt32(PNG_IMAGE_FLAG_16BIT_sRGB)

@@ -61,12 +61,12 @@ public enum TutorialWeights {
 
     /// A savetxt matrix: every line one row of the same length.
     private static func matrix(_ parsed: NumberText.Parsed, path: String) throws -> Tensor {
-        guard let first = parsed.rows.first else { throw LRPError.file(path: path, "holds no numbers") }
-        if let ragged = parsed.rows.first(where: { $0.count != first.count }) {
+        guard let first = parsed.firstRow else { throw LRPError.file(path: path, "holds no numbers") }
+        if let ragged = parsed.firstRagged {
             throw LRPError.file(path: path,
                 "line \(ragged.line) has \(ragged.count) values, line \(first.line) has \(first.count): not a matrix")
         }
-        let shape = [parsed.rows.count, first.count]
+        let shape = [parsed.rowCount, first.count]
         do { return try Tensor(shape: shape, scalars: parsed.values) } catch {
             throw LRPError.file(path: path, "a \(describe(shape: shape)) matrix: \(error)")
         }

@@ -70,7 +70,7 @@ public struct Convolution: LinearMap {
             throw LRPError.shapeMismatch(operation: description,
                 "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
         }
-        let count = try Tensor.elementCount(of: [rows, out])
+        let count = try Tensor.allocationCount(of: [rows, out])
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let c = buffer.baseAddress!
             // The bias is added (and the output rectified) block by block right after each
@@ -129,6 +129,7 @@ public struct Convolution: LinearMap {
             }
             initialized = count
         }
+        try Interruption.check()  // an interrupted product is incomplete (see BLAS.gemm)
         var output = Tensor(unchecked: [geometry.n, geometry.oh, geometry.ow, out], scalars: result)
         if let bias, bias.count != out {  // unusual bias: broadcast as before
             output = try output + bias
@@ -151,7 +152,7 @@ public struct Convolution: LinearMap {
             throw LRPError.shapeMismatch(operation: description,
                 "weight \(describe(shape: weight.shape)) does not fit \(patch) x \(out)")
         }
-        let count = try Tensor.elementCount(of: inputShape)
+        let count = try Tensor.allocationCount(of: inputShape)
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let dst = buffer.baseAddress!
             gradient.scalars.withUnsafeBufferPointer { g in
@@ -182,6 +183,7 @@ public struct Convolution: LinearMap {
             }
             initialized = count
         }
+        try Interruption.check()
         return Tensor(unchecked: inputShape, scalars: result)
     }
 }

@@ -50,7 +50,7 @@ public struct Linear: LinearMap {
             return rectifying ? out.maximum(0) : out
         }
         let (rows, n, k) = (x.shape[0], weight.shape[1], inputCount)
-        let count = try Tensor.elementCount(of: [rows, n])
+        let count = try Tensor.allocationCount(of: [rows, n])
         guard count > 0 else { return Tensor(unchecked: [rows, n], scalars: []) }
         let result = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             let c = buffer.baseAddress!
@@ -65,6 +65,7 @@ public struct Linear: LinearMap {
             if rectifying { rectifyInPlace(c, count: count) }
             initialized = count
         }
+        try Interruption.check()  // an interrupted product is incomplete (see BLAS.gemm)
         return Tensor(unchecked: [rows, n], scalars: result)
     }
 

@@ -30,14 +30,20 @@ extension Network {
         }
     }
 
-    /// Squared gradient of the target output (the tutorial's sensitivity analysis), per sample.
-    public func sensitivity(_ inputs: Tensor, targets: Tensor, batchSize: Int = 64) throws -> Tensor {
+    /// The gradient of the target output `sum(Y * T)` with respect to the input, per sample
+    /// (`targets` one row per sample, reshaped to the output).
+    public func gradients(_ inputs: Tensor, targets: Tensor, batchSize: Int = 64) throws -> Tensor {
         try Batching.map(count: inputs.rank == 0 ? 0 : inputs.shape[0], batchSize: batchSize) { range in
             let x = try inputs.samples(range)
             let activations = try self.activations(x)
             let t = try targets.samples(range).reshaped(activations[self.layers.count].shape)
-            return try self.gradprop(t, activations: activations).raised(to: 2)
+            return try self.gradprop(t, activations: activations)
         }
+    }
+
+    /// Squared gradient of the target output (the tutorial's sensitivity analysis), per sample.
+    public func sensitivity(_ inputs: Tensor, targets: Tensor, batchSize: Int = 64) throws -> Tensor {
+        try gradients(inputs, targets: targets, batchSize: batchSize).raised(to: 2)
     }
 
     /// One-hot of the largest entry of each sample's output, shaped like `y`.

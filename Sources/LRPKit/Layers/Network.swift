@@ -88,7 +88,11 @@ public struct Network: Sendable, CustomStringConvertible {
     private func inLayer<T>(_ index: Int, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as LRPError {
             if case .layer = error { throw error }
-            throw LRPError.layer("\(index + 1) (\(layers[index].description))", error.description)
+            // Layers name themselves in their errors ("linear 784->300: ..."); the prefix says it once.
+            let name = layers[index].description
+            var message = error.description
+            if message.hasPrefix(name + ": ") { message.removeFirst(name.count + 2) }
+            throw LRPError.layer("\(index + 1) (\(name))", message)
         }
     }
 

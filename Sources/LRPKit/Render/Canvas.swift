@@ -49,13 +49,19 @@ struct Canvas {
 
     /// Draws one image (h x w values, row-major) coloured by `colormap` over `range`, framed by
     /// `border` white pixels, every pixel (border included) a `scale` x `scale` block: the tutorial's tile.
-    mutating func drawTile(_ values: ArraySlice<Float>, height h: Int, width w: Int, x: Int, y: Int,
+    /// With 3 channels the pixels are drawn in their colours, each channel scaled as `colormap`
+    /// scales a gray value (the caller passes the gray map for colour images).
+    mutating func drawTile(_ values: ArraySlice<Float>, height h: Int, width w: Int, channels: Int = 1, x: Int, y: Int,
                            scale: Int, border: Int, colormap: Colormap, range: ClosedRange<Double>) {
         var index = values.startIndex
         for row in 0..<h {
             for column in 0..<w {
-                let color = colormap.color(Double(values[index]), in: range)
-                index += 1
+                var color = colormap.color(Double(values[index]), in: range)
+                if channels == 3 {
+                    color = RGB(color.red, colormap.color(Double(values[index + 1]), in: range).green,
+                                colormap.color(Double(values[index + 2]), in: range).blue)
+                }
+                index += channels
                 fill(x: x + (column + border) * scale, y: y + (row + border) * scale,
                      width: scale, height: scale, with: color)
             }

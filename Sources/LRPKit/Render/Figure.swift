@@ -31,14 +31,15 @@ public struct Figure: Sendable {
         self.colormap = colormap
     }
 
-    /// Reads `tensor` as a batch: N x H x W x 1, N x H x W (unless W is 1) and N x 784 as they are;
-    /// one image H x W x 1, H x W or 784 (a 28 x 28 digit) as a batch of one.
+    /// Reads `tensor` as a batch: N x H x W x 1, N x H x W x 3, N x H x W (unless W is 1 or 3) and
+    /// N x 784 as they are; one image H x W x 1, H x W x 3, H x W or 784 (a 28 x 28 digit) as a batch of one.
     public static func batch(_ tensor: Tensor) throws -> (batch: Tensor, single: Bool) {
         let s = tensor.shape
         switch s.count {
         case 1 where s[0] == 784: return (try tensor.reshaped([1, 28, 28]), true)
         case 2 where s[1] != 784: return (try tensor.reshaped([1] + s), true)
         case 3 where s[2] == 1: return (try tensor.reshaped([1, s[0], s[1]]), true)
+        case 3 where s[2] == 3: return (try tensor.reshaped([1] + s), true)
         default:
             _ = try Mosaic.imageGeometry(s)
             return (tensor, false)
@@ -46,10 +47,21 @@ public struct Figure: Sendable {
     }
 
     /// The value range the colour map spans for `images` (and the colour bar's end labels).
-    public var range: ClosedRange<Double> { colormap.range(of: images.scalars) }
+    public var range: ClosedRange<Double> {
+        colormap.range(of: colormap == .gray ? images.scalars : ((try? Figure.channelSum(images)) ?? images).scalars)
+    }
+
+    /// N x H x W x 3 summed over the channels to N x H x W x 1 (how a heatmap of a colour input's
+    /// relevance is drawn); other shapes as they are.
+    static func channelSum(_ batch: Tensor) throws -> Tensor {
+        guard batch.rank == 4, batch.shape[3] == 3 else { return batch }
+        return try batch.sum(axis: 3, keepingDimension: true)
+    }
 
     public func render() throws -> Image {
         let (n, h, w) = try Mosaic.imageGeometry(images.shape)
+        // Colour images (N x H x W x 3): in their colours under the gray map, else the channel sum.
+        let images = colormap == .gray ? self.images : try Figure.channelSum(self.images)
         guard n > 0 else { throw LRPError.invalidArgument("cannot render an empty batch") }
         guard (1...64).contains(scale) else { throw LRPError.invalidArgument("scale must be 1 to 64, got \(scale)") }
         guard (0...64).contains(border) else { throw LRPError.invalidArgument("border must be 0 to 64, got \(border)") }
@@ -102,12 +114,14 @@ public struct Figure: Sendable {
             let cellX = gridX + (k % columnCount) * cellW, cellY = (k / columnCount) * cellH
             var x = cellX + (cellW - picturesW) / 2
             if let inputs, let (hi, wi) = inputGeometry, let inputRange {
-                canvas.drawTile(inputs.scalars[(k * hi * wi)..<((k + 1) * hi * wi)], height: hi, width: wi,
+                let ci = inputs.rank == 4 ? inputs.shape[3] : 1
+                canvas.drawTile(inputs.scalars[(k * hi * wi * ci)..<((k + 1) * hi * wi * ci)], height: hi, width: wi, channels: ci,
                                 x: x, y: cellY + (picturesH - inputH) / 2, scale: scale, border: border,
                                 colormap: inputColormap, range: inputRange)
                 x += inputW
             }
-            canvas.drawTile(images.scalars[(k * h * w)..<((k + 1) * h * w)], height: h, width: w,
+            let c = images.rank == 4 ? images.shape[3] : 1
+            canvas.drawTile(images.scalars[(k * h * w * c)..<((k + 1) * h * w * c)], height: h, width: w, channels: c,
                             x: x, y: cellY + (picturesH - tileH) / 2, scale: scale, border: border,
                             colormap: colormap, range: range)
             if !captions.isEmpty {

@@ -21,7 +21,7 @@ struct NotebookFile {
         var isDirectory: ObjCBool = false
         // Missing folders are created, as `save` does; a path that can't be a folder is refused.
         if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) && isDirectory.boolValue),
-           (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) == nil {
+           (try? AtomicFile.createFolder(folder)) == nil {
             throw NotebookFileProblem(message: "cannot write the notebook \(path): cannot create the folder \(folder)")
         }
         self.path = path
@@ -42,7 +42,7 @@ struct NotebookFile {
                 let folderName = (figuresFolder as NSString).lastPathComponent
                 let rendering = NotebookMarkdown.render(notebook, figuresFolder: folderName)
                 if !rendering.figures.isEmpty {
-                    try FileManager.default.createDirectory(atPath: figuresFolder, withIntermediateDirectories: true)
+                    try AtomicFile.createFolder(figuresFolder)
                 }
                 for figure in rendering.figures {
                     let figurePath = (figuresFolder as NSString).appendingPathComponent(figure.name)

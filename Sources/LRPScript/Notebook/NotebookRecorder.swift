@@ -106,8 +106,7 @@ final class NotebookRecorder: Interpreter.Host {
             let after = min(lastStatement?.lines.upperBound ?? 0, lines.count)
             for prose in proseBlocks(Array(lines[after...])) { recorded.blocks.append(.prose(prose)) }
         }
-        let elapsed = (ContinuousClock.now - clock).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        let seconds = (ContinuousClock.now - clock).inSeconds
         recorded.status = error == nil ? .finished(seconds: seconds) : .failed(seconds: seconds)
     }
 

@@ -17,12 +17,12 @@ struct TextTensorFormat: FileFormat {
     /// Equal rows of several values: a matrix; otherwise all values as a vector (loadtxt's shapes).
     func read(_ path: String, options: ReadOptions) throws -> FileContents {
         let parsed = try NumberText.parse(FileData.read(path), path: path)
-        guard !parsed.values.isEmpty else { throw LRPError.file(path: path, "holds no numbers") }
-        let columns = parsed.rows[0].count
-        if columns > 1, let ragged = parsed.rows.first(where: { $0.count != columns }) {
-            throw LRPError.file(path: path, "line \(ragged.line) has \(ragged.count) values, line \(parsed.rows[0].line) has \(columns): not a matrix")
+        guard !parsed.values.isEmpty, let first = parsed.firstRow else { throw LRPError.file(path: path, "holds no numbers") }
+        let columns = first.count
+        if columns > 1, let ragged = parsed.firstRagged {
+            throw LRPError.file(path: path, "line \(ragged.line) has \(ragged.count) values, line \(first.line) has \(columns): not a matrix")
         }
-        let shape = columns > 1 ? [parsed.rows.count, columns] : [parsed.values.count]
+        let shape = columns > 1 ? [parsed.rowCount, columns] : [parsed.values.count]
         return .tensor(Tensor(unchecked: shape, scalars: parsed.values))
     }
 

@@ -5,8 +5,8 @@ depth and interlacing is written exactly as the PNG specification says. Run from
 
     python3 make_images.py        (needs numpy: python3 -m venv v && v/bin/pip install numpy)
 
-gray16-interlaced.png is the one libpng misreads (the loader refuses it; its expected values are
-those of gray16.png). For each FILE.png it writes FILE.expected.txt: the shape H W C and then the pixel values the
+libpng's 8-bit reader misreads 16-bit interlaced files (the loader takes another libpng path for
+them); gray16-interlaced-gamma.png, one with a gAMA chunk, is refused. For each FILE.png it writes FILE.expected.txt: the shape H W C and then the pixel values the
 loader must give in 0..255 units (8-bit samples as they are; 16-bit samples divided by 257, the
 fixtures' 16-bit values are chosen within +-100 of a multiple of 257 so that rounding is not in
 question; alpha composited onto white: round(v*a/255 + 255*(255-a)/255)); the loader scales them
@@ -77,7 +77,7 @@ def filtered(rows, bpp):
 ADAM7 = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
 
 
-def write_png(name, samples, color_type, depth, channels, interlace=False, palette=None, trns=None):
+def write_png(name, samples, color_type, depth, channels, interlace=False, palette=None, trns=None, gamma=None):
     """samples: H x W x channels integers in the file's sample range."""
     h, w = samples.shape[:2]
     bpp = max(1, depth * channels // 8)
@@ -92,6 +92,8 @@ def write_png(name, samples, color_type, depth, channels, interlace=False, palet
         data = filtered(pack_rows(samples.reshape(h, -1), depth), bpp)
     png = b"\x89PNG\r\n\x1a\n"
     png += chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 1 if interlace else 0))
+    if gamma is not None:
+        png += chunk(b"gAMA", struct.pack(">I", gamma))
     if palette is not None:
         png += chunk(b"PLTE", bytes(int(v) for v in np.asarray(palette).reshape(-1)))
     if trns is not None:
@@ -134,6 +136,7 @@ write_png("gray16.png", g16, 0, 16, 1)
 expect("gray16.png", g16_8)
 write_png("gray16-interlaced.png", g16, 0, 16, 1, interlace=True)
 expect("gray16-interlaced.png", g16_8)
+write_png("gray16-interlaced-gamma.png", g16, 0, 16, 1, interlace=True, gamma=45455)
 
 ga = np.concatenate([rng.randint(0, 256, (H, W, 1)), rng.randint(0, 256, (H, W, 1))], axis=2)
 ga[0, 0, 1], ga[0, 1, 1] = 0, 255
@@ -148,6 +151,12 @@ expect("rgb8-interlaced.png", rgb)
 rgb16, rgb16_8 = wide((H, W, 3))
 write_png("rgb16.png", rgb16, 2, 16, 3)
 expect("rgb16.png", rgb16_8)
+write_png("rgb16-interlaced.png", rgb16, 2, 16, 3, interlace=True)
+expect("rgb16-interlaced.png", rgb16_8)
+# 16-bit gray+alpha, interlaced: alpha 0 and 65535 only, so compositing onto white is exact.
+ga16 = np.concatenate([g16, rng.choice([0, 65535], (H, W, 1))], axis=2)
+write_png("gray-alpha16-interlaced.png", ga16, 4, 16, 2, interlace=True)
+expect("gray-alpha16-interlaced.png", np.where(ga16[..., 1:] == 0, 255, g16_8))
 
 rgba = rng.randint(0, 256, (H, W, 4))
 rgba[0, 0, 3], rgba[0, 1, 3] = 0, 255
