@@ -5,6 +5,8 @@ let package = Package(
     name: "lrps",
     products: [
         .library(name: "LRPKit", targets: ["LRPKit"]),
+        // The language on its own, for embedding (and for the fuzz package, Fuzz/Package.swift).
+        .library(name: "Interpreter", targets: ["Interpreter"]),
         .executable(name: "lrps", targets: ["LRPScript"]),
     ],
     dependencies: [

@@ -10,13 +10,11 @@ let package = Package(
     dependencies: [.package(name: "lrps", path: "..")],
     targets: [
         .target(name: "FuzzSupport", dependencies: [.product(name: "LRPKit", package: "lrps")]),
-        // The root package exports no Interpreter library, so its sources are compiled here
-        // again (Sources/ScriptInterpreter is a symlink to ../../Sources/Interpreter).
-        .target(name: "ScriptInterpreter", dependencies: [.product(name: "LRPKit", package: "lrps")]),
     ] + fuzzTargets.map { name in
         // No main: libFuzzer's driver is entered from FuzzSupport.runFuzzer.
         .executableTarget(name: name,
-                          dependencies: ["FuzzSupport", "ScriptInterpreter", .product(name: "LRPKit", package: "lrps")],
+                          dependencies: ["FuzzSupport", .product(name: "LRPKit", package: "lrps"),
+                                         .product(name: "Interpreter", package: "lrps")],
                           swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     }
 )

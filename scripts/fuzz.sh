@@ -3,7 +3,8 @@
 # and runs one of them for SECONDS.
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags...]
-#   TARGET: FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox (FuzzScript once the interpreter exists)
+#   TARGET: one of Fuzz/Sources/Fuzz* (FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox FuzzScript ...)
+# scripts/fuzz-replay.sh (run by scripts/test.sh) replays the committed inputs without fuzzing.
 #
 # Seeds come from Fuzz/corpus/TARGET (committed); inputs the fuzzer finds interesting go to
 # Fuzz/work/TARGET (not committed); crashes, leaks and timeouts to Fuzz/crashes/TARGET/.

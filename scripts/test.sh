@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite (XCTest); then the numeric tests
 # again under other OpenBLAS kernels (the last printed digit and the figures must not depend on
-# the kernel); then every committed fuzz input through the fuzz targets (no fuzzing).
+# the kernel). CI (.ci/run) then replays the committed fuzz inputs (scripts/fuzz-replay.sh).
 # Ends with one line CI reads: "tests: N passed, N failed, N skipped". Exit status 0 only if the
 # suite finished (XCTest printed its "All tests" line) with no failure.
 set -uo pipefail

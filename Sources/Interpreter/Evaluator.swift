@@ -5,7 +5,16 @@ import LRPKit
 final class Evaluator {
     let host: Host
     let workingDirectory: String?
+    /// The script's (global) variables.
     private(set) var variables: [String: Value] = [:]
+    /// The local variables of the functions being called, innermost last.
+    var frames: [[String: Value]] = []
+    /// The functions the session's scripts defined with `def`.
+    var functions: [String: Function] = [:]
+    /// Set by `exit` inside a function, whose status must cross the expression that called it.
+    var exitRequest: Int32?
+    /// What the last `~=` or `allclose` found, for `assert` to report.
+    var lastCloseness: Closeness?
     private var lines: [String] = []
     private var file = ""
     let cancellation = Cancellation()
@@ -33,60 +42,46 @@ final class Evaluator {
 
     func define(_ name: String, _ value: Value) { variables[name] = value }
 
+    /// A variable's value: the current function's local, else the script's.
+    func variable(_ name: String) -> Value? { frames.last?[name] ?? variables[name] }
+
+    /// Inside a function a name assigned is local to it; outside, the script's.
+    func assign(_ name: String, _ value: Value) {
+        if frames.isEmpty { variables[name] = value } else { frames[frames.count - 1][name] = value }
+    }
+
     // MARK: Statements
 
-    func run(_ program: Program, file: String) throws(ScriptError) {
+    /// Runs the program's statements in order; returns the status an `exit` asked for, or nil.
+    func run(_ program: Program, file: String) throws(ScriptError) -> Int32? {
         self.file = file
         self.lines = program.source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         cancellation.reset()
+        frames = []
+        exitRequest = nil
         let sources = StatementSource.locate(program, lines: lines, file: file)
         for (located, origin) in zip(program.statements, sources) {
-            if cancellation.isRequested { throw error("interrupted", at: located.position) }
+            if cancellation.isRequested { throw error(cancellation.reason, at: located.position) }
             host.willRun(origin)
             let start = ContinuousClock.now
+            let flow: Flow
             do {
-                try execute(located.statement)
+                flow = try execute(located, topLevel: true)
             } catch {
+                frames = []
+                if let status = exitRequest {  // `exit` inside a function
+                    host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
+                    return status
+                }
                 host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: error)
                 throw error
             }
             host.didRun(origin, seconds: (ContinuousClock.now - start).inSeconds, error: nil)
+            if case .exit(let status) = flow { return status }
         }
+        return nil
     }
 
-
-    private func execute(_ statement: Statement) throws(ScriptError) {
-        switch statement {
-        case .expression(let expr):
-            let value = try evaluate(expr)
-            if case .none = value { return }
-            host.result(value.summary + "\n")
-            if case .results(let values, _) = value {
-                variables["_"] = values.last
-            } else {
-                variables["_"] = value
-            }
-        case .assignment(let targets, let expr, let position):
-            let value = try evaluate(expr)
-            // A value computed while a stop was requested is not assigned: the statement was
-            // interrupted, and the variables keep what they held before it.
-            if cancellation.isRequested { throw error("interrupted", at: position) }
-            if case .results(let values, let names) = value {
-                guard values.count == targets.count else {
-                    throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)
-                }
-                for (name, v) in zip(targets, values) { variables[name] = v }
-                return
-            }
-            if case .none = value {
-                throw error("the right side gives no value to assign", at: expr.position)
-            }
-            guard targets.count == 1 else {
-                throw error("the right side gives one value but \(targets.count) names are assigned", at: position)
-            }
-            variables[targets[0]] = value
-        }
-    }
 
     // MARK: Expressions
 
@@ -100,6 +95,13 @@ final class Evaluator {
             var values: [Value] = []
             for item in items { values.append(try single(item)) }
             return .list(values)
+        case .unary("not", let operand, let position):
+            return .boolean(!(try truth(try single(operand), at: position)))
+        case .binary(let op, let left, let right, _) where op == "and" || op == "or":
+            // Short-circuit: the right side runs only when the left doesn't decide.
+            let decided = try truth(try single(left), at: left.position)
+            if decided == (op == "or") { return .boolean(decided) }
+            return .boolean(try truth(try single(right), at: right.position))
         case .unary(_, let operand, let position):
             switch try single(operand) {
             case .number(let v): return .number(-v)
@@ -123,7 +125,7 @@ final class Evaluator {
     }
 
     /// Evaluates an operand, rejecting multi-result and effect-only commands.
-    private func single(_ expr: Expr) throws(ScriptError) -> Value {
+    func single(_ expr: Expr) throws(ScriptError) -> Value {
         let value = try evaluate(expr)
         switch value {
         case .results(_, let names):
@@ -136,7 +138,12 @@ final class Evaluator {
     }
 
     private func lookup(_ name: String, at position: Position) throws(ScriptError) -> Value {
-        if let value = variables[name] { return value }
+        if let value = variable(name) { return value }
+        if let function = functions[name] {
+            if function.parameters.allSatisfy({ $0.defaultValue != nil }) { return try call(function, [], at: position) }
+            throw error("\(name) is a function; call it with its arguments: \(function.usage)", at: position)
+        }
+        if let hint = pythonHabits[name] { throw error("unknown name '\(name)'; \(hint)", at: position) }
         if let builtin = Builtins.table[name] {
             if builtin.bareCall { return try call(name, [], at: position) }
             // Usually a command written inside another command's arguments (`show relprop mlp R`),
@@ -144,7 +151,7 @@ final class Evaluator {
             throw error("\(name) needs arguments: \(builtin.usage); inside another command's arguments, put it in parentheses: (\(name) ...)", at: position)
         }
         if name == "_" { throw error("'_' holds the last unassigned value; there is none yet", at: position) }
-        let candidates = Array(variables.keys) + Builtins.names
+        let candidates = Array(variables.keys) + Array(frames.last?.keys ?? [:].keys) + Array(functions.keys) + Builtins.names
         let hint = closestName(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
         throw error("unknown name '\(name)'\(hint)", at: position)
     }
@@ -152,9 +159,11 @@ final class Evaluator {
     // MARK: Calls
 
     private func call(_ name: String, _ args: [Argument], at position: Position) throws(ScriptError) -> Value {
+        if let function = functions[name] { return try call(function, args, at: position) }
         guard let builtin = Builtins.table[name] else {
-            let hint = closestName(to: name, in: Builtins.names).map { "; did you mean '\($0)'?" } ?? ""
-            if variables[name] != nil {
+            if let hint = pythonHabits[name] { throw error("unknown command '\(name)'; \(hint)", at: position) }
+            let hint = closestName(to: name, in: Builtins.names + functions.keys).map { "; did you mean '\($0)'?" } ?? ""
+            if variable(name) != nil {
                 throw error("'\(name)' is a variable, not a command\(hint)", at: position)
             }
             throw error("unknown command '\(name)'\(hint)", at: position)
@@ -168,7 +177,7 @@ final class Evaluator {
                 continue
             }
             if let label = arg.label, builtin.wordKeywords.contains(label), case .name(let word, _) = arg.value,
-               variables[word] == nil {
+               variable(word) == nil {
                 keywords.append((label, .string(word))); keywordAt.append(arg.position)
                 continue
             }
@@ -196,7 +205,7 @@ final class Evaluator {
         } catch let failure as ScriptError {
             throw failure
         } catch is Interrupted {
-            throw error("\(name): interrupted", at: position)
+            throw error("\(name): \(cancellation.reason)", at: position)
         } catch {
             throw self.error("\(name): \(error)", at: position)
         }
@@ -204,7 +213,8 @@ final class Evaluator {
 
     // MARK: Operators
 
-    private func binary(_ op: String, _ a: Value, _ b: Value, at position: Position) throws(ScriptError) -> Value {
+    func binary(_ op: String, _ a: Value, _ b: Value, at position: Position) throws(ScriptError) -> Value {
+        if op == "~=" { return .boolean(try closeness(a, b, rtol: Closeness.defaultRtol, atol: Closeness.defaultAtol, at: position).holds) }
         if case .number(let x) = a, case .number(let y) = b {
             switch op {
             case "+": return .number(x + y)
@@ -264,7 +274,7 @@ final class Evaluator {
         }
     }
 
-    private func numericTensor(_ v: Value) -> Tensor? {
+    func numericTensor(_ v: Value) -> Tensor? {
         switch v {
         case .tensor(let t), .mask(let t): return t
         case .number(let n): return Tensor(scalar: Float(n))

@@ -15,18 +15,23 @@ struct Parser {
         case nested
     }
 
-    private let tokens: [Token]
+    let tokens: [Token]
     /// The comments the lexer found, which the grammar skips.
     private let comments: [Token]
     private let source: String
-    private var index = 0
+    var index = 0
     private let lexer: Lexer
-    private let commands: Set<String>
+    /// Grows by each `def` parsed, so later statements may call the function as a command.
+    var commands: Set<String>
     /// Nesting depth of the expression being parsed. Parser and evaluator recurse on nesting, so
     /// a bound keeps a pathological script ("((((...") an error instead of a stack overflow.
     /// Each operator of a chain like `1+1+1` counts as a level too: the evaluator recurses on it.
-    private var depth = 0
+    /// Blocks (`if`, `for`, `def`) count here too: the evaluator recurses on them.
+    var depth = 0
     static let maximumDepth = 128
+    /// Enclosing `for` loops (for `break`), and whether a `def` body is being parsed (for `return`).
+    var loopDepth = 0
+    var inFunction = false
 
     /// `commands` are the names that may be called with command syntax.
     init(source: String, file: String, commands: Set<String>) throws(ScriptError) {
@@ -39,20 +44,20 @@ struct Parser {
         self.commands = commands
     }
 
-    private var current: Token { tokens[index] }
-    private func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
-    private mutating func advance() -> Token {
+    var current: Token { tokens[index] }
+    func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+    mutating func advance() -> Token {
         let token = tokens[index]
         if index < tokens.count - 1 { index += 1 }
         return token
     }
-    private func position(_ token: Token) -> Position { Position(line: token.line, column: token.column) }
+    func position(_ token: Token) -> Position { Position(line: token.line, column: token.column) }
 
-    private func error(_ message: String, at token: Token) -> ScriptError {
+    func error(_ message: String, at token: Token) -> ScriptError {
         lexer.error(message, line: token.line, column: token.column)
     }
 
-    private mutating func expect(_ symbol: String, _ what: String) throws(ScriptError) -> Token {
+    mutating func expect(_ symbol: String, _ what: String) throws(ScriptError) -> Token {
         guard current.isSymbol(symbol) else {
             throw error("expected '\(symbol)' \(what), found \(current.display)", at: current)
         }
@@ -65,24 +70,40 @@ struct Parser {
         var statements: [Located] = []
         while current.kind != .end {
             if current.kind == .newline { _ = advance(); continue }
-            let first = current
-            let statement = try statement()
-            guard current.kind == .newline || current.kind == .end else {
-                throw error("unexpected \(current.display) after the end of the statement", at: current)
-            }
-            statements.append(Located(statement: statement, span: span(from: first)))
+            statements.append(try located())
         }
         return Program(statements: statements, comments: comments, source: source)
     }
 
+    /// One statement, which must end the line, with its span.
+    mutating func located() throws(ScriptError) -> Located {
+        let first = current
+        let statement = try statement()
+        guard current.kind == .newline || current.kind == .end else {
+            if case .expression(.name(let name, _)) = statement, current.spaceBefore, current.line == first.line,
+               let problem = unknownCommand(name) {
+                throw error(problem, at: first)
+            }
+            throw error("unexpected \(current.display) after the end of the statement", at: current)
+        }
+        return Located(statement: statement, span: span(from: first))
+    }
+
+    /// `shwo R`: a name followed by arguments, so meant as a command; nil unless a likely one.
+    private func unknownCommand(_ name: String) -> String? {
+        if let hint = pythonHabits[name] { return "unknown command '\(name)'; \(hint)" }
+        guard !commands.contains(name), let command = closestName(to: name, in: Array(commands)) else { return nil }
+        return "unknown command '\(name)'; did you mean '\(command)'?"
+    }
+
     /// From `first` to the last token consumed.
-    private func span(from first: Token) -> Span {
+    func span(from first: Token) -> Span {
         let last = tokens[max(0, index - 1)]
         return Span(start: position(first), lastLine: last.endLine,
                     range: first.range.lowerBound..<max(first.range.upperBound, last.range.upperBound))
     }
 
-    private mutating func statement() throws(ScriptError) -> Statement {
+    mutating func statement() throws(ScriptError) -> Statement {
         // `a = ...` or `a, b = ...`: identifiers separated by commas, then a single `=`.
         var look = 0
         var targets: [String] = []
@@ -94,6 +115,9 @@ struct Parser {
                 for target in targets where target == "true" || target == "false" {
                     throw error("cannot assign to '\(target)'", at: start)
                 }
+                for target in targets where Parser.keywords.contains(target) {
+                    throw error("cannot assign to '\(target)': it is a keyword", at: start)
+                }
                 index += look + 2
                 if current.kind == .newline || current.kind == .end {
                     throw error("expected an expression after '='", at: current)
@@ -102,13 +126,40 @@ struct Parser {
             }
             break
         }
+        if let word = current.identifier, Parser.keywords.contains(word), let statement = try keywordStatement(word) {
+            return statement
+        }
         return .expression(try expression(.open))
     }
 
     // MARK: Expressions
 
     mutating func expression(_ context: Context) throws(ScriptError) -> Expr {
-        try nested { (p: inout Parser) throws(ScriptError) in try p.comparison(context) }
+        try nested { (p: inout Parser) throws(ScriptError) in try p.logical(context, "or") }
+    }
+
+    /// `a or b`, `a and b` (`and` binds tighter), `not a`: on single truth values, loosest of all.
+    private mutating func logical(_ context: Context, _ word: String) throws(ScriptError) -> Expr {
+        var left = word == "or" ? try logical(context, "and") : try negation(context)
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while current.identifier == word {
+            guard depth < Parser.maximumDepth else {
+                throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: current)
+            }
+            depth += 1
+            let opToken = advance()
+            let right = word == "or" ? try logical(context, "and") : try negation(context)
+            left = .binary(op: word, left, right, position(opToken))
+        }
+        return left
+    }
+
+    private mutating func negation(_ context: Context) throws(ScriptError) -> Expr {
+        guard current.identifier == "not" else { return try comparison(context) }
+        let opToken = advance()
+        let operand = try nested { (p: inout Parser) throws(ScriptError) in try p.negation(context) }
+        return .unary(op: "not", operand, position(opToken))
     }
 
     /// Runs `body` one nesting level deeper, refusing to go past `maximumDepth`.
@@ -146,7 +197,7 @@ struct Parser {
     }
 
     private mutating func comparison(_ context: Context) throws(ScriptError) -> Expr {
-        try binaryLevel(context, ["==", "!=", "<", "<=", ">", ">="]) { (p: inout Parser, c: Context) throws(ScriptError) in try p.additive(c) }
+        try binaryLevel(context, ["==", "!=", "~=", "<", "<=", ">", ">="]) { (p: inout Parser, c: Context) throws(ScriptError) in try p.additive(c) }
     }
 
     private mutating func additive(_ context: Context) throws(ScriptError) -> Expr {

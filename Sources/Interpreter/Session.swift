@@ -21,10 +21,13 @@ public final class Session {
 
     /// Runs all statements of `source`; stops at the first error, which it throws.
     /// The whole source is parsed first, so a syntax error anywhere runs nothing.
-    public func run(_ source: String, file: String) throws(ScriptError) {
+    /// Returns the status an `exit` statement asked for, or nil when the source ran to its end.
+    @discardableResult
+    public func run(_ source: String, file: String) throws(ScriptError) -> Int32? {
         let source = Lexer.normalized(source)
-        var parser = try Parser(source: source, file: file, commands: Builtins.commandNames)
-        try evaluator.run(try parser.parseProgram(), file: file)
+        var parser = try Parser(source: source, file: file,
+                                commands: Builtins.commandNames.union(evaluator.functions.keys))
+        return try evaluator.run(try parser.parseProgram(), file: file)
     }
 
     /// Sets a variable to a list of strings (how `lrps FILE ARGS...` hands a script its `args`).
@@ -37,13 +40,27 @@ public final class Session {
     /// variables keep their values from before it.
     public func cancel() { evaluator.cancellation.request() }
 
+    /// Like `cancel()`, with the message the stopped statement reports (a `--timeout` says so).
+    public func cancel(reason: String) { evaluator.cancellation.request(reason: reason) }
+
     /// True when `source` is an unfinished statement (open bracket, trailing operator or `\`,
     /// unterminated string): the REPL then reads a continuation line.
     public func needsMoreInput(_ source: String) -> Bool {
         var lexer = Lexer(source: source, file: "")
         let tokens = lexer.scan()
         if let troubled = tokens.first(where: { $0.problem != nil }) { return troubled.isUnterminatedString }
-        return lexer.endsInsideBrackets || lexer.endsWithContinuation
+        return lexer.endsInsideBrackets || lexer.endsWithContinuation || Self.openBlocks(tokens) > 0
+    }
+
+    /// Blocks (`if`, `for`, `def`) opened and not yet closed with `end`.
+    private static func openBlocks(_ tokens: [Token]) -> Int {
+        let code = tokens.filter { !$0.isComment }
+        var open = 0
+        for (k, token) in code.enumerated() where k == 0 || code[k - 1].kind == .newline {
+            guard let word = token.identifier, k + 1 < code.count, !code[k + 1].isSymbol("=") else { continue }
+            if Parser.blockOpeners.contains(word) { open += 1 } else if word == "end" { open -= 1 }
+        }
+        return open
     }
 
     /// Completion candidates for the word ending `line`: commands, variables, members, keyword
@@ -63,4 +80,7 @@ public final class Session {
 
     /// Names of all commands/functions/rules, for help and completion.
     public static var builtinNames: [String] { Builtins.names }
+
+    /// The language's keywords (`if`, `for`, `def`, `end`, `and`, ...).
+    public static var keywords: Set<String> { Parser.keywords }
 }

@@ -41,10 +41,37 @@ enum IndexItem: Equatable, Sendable {
     case slice(start: Expr?, end: Expr?, step: Expr?)
 }
 
-enum Statement: Equatable, Sendable {
+indirect enum Statement: Equatable, Sendable {
     case expression(Expr)
     /// `a = e` or `a, b = e` (a command with several results).
     case assignment(targets: [String], Expr, Position)
+    /// `if C ... else ... end`; an `else if` is a conditional alone in `otherwise`.
+    case conditional(Expr, then: [Located], otherwise: [Located])
+    /// `for NAME in EXPR ... end`
+    case loop(variable: String, over: Expr, body: [Located], Position)
+    /// `def NAME(PARAMS) ... end`
+    case function(Function)
+    /// `return [EXPR]`
+    case returning(Expr?, Position)
+    /// `assert CONDITION [MESSAGE]`
+    case assertion(Expr, message: Expr?, Position)
+    /// `exit [STATUS]`
+    case exit(Expr?, Position)
+    case breakLoop(Position)
+    case continueLoop(Position)
+}
+
+/// A function a script defines with `def`.
+struct Function: Equatable, Sendable {
+    struct Parameter: Equatable, Sendable {
+        var name: String
+        /// Evaluated at each call that leaves the parameter out.
+        var defaultValue: Expr?
+    }
+    var name: String
+    var parameters: [Parameter]
+    var body: [Located]
+    var position: Position
 }
 
 /// Where a statement is in its source, from its first token to its last.

@@ -8,6 +8,8 @@ final class NetworkValue {
     let origin: String
     /// The input of every layer and the output of the last `forward`, or nil before any.
     var trace: [Tensor]?
+    /// The data set of the last `forward`, when it was the data-set form (which keeps no trace).
+    var lastDataSetForward: String?
 
     init(network: Network, origin: String) {
         self.network = network
@@ -120,6 +122,7 @@ extension Value {
 }
 
 func describeRuleSet(_ set: RuleSet) -> String {
+    if let composite = set.composite { return "\(composite.rawValue) (zennit: \(composite.assignment))" }
     if let name = set.name {
         return name + " (" + set.weighted.map(\.description).joined(separator: " first, then ") + ")"
     }

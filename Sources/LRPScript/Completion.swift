@@ -21,14 +21,16 @@ struct Completion: Equatable {
         return [line[line.index(after: quote)...], identifier]
     }
 
+    /// The partial word (of `partialWords`) that some candidate extends: what a completion replaces.
+    static func partialWord(in line: String, candidates: [String]) -> Substring? {
+        partialWords(in: line).first { word in candidates.contains { $0.hasPrefix(word) } }
+    }
+
     /// nil when nothing fits (the editor beeps). The session's candidates are whole words for
     /// the partial word (or whole paths for a partial path in a string); ones that don't extend
     /// it are ignored, so a session may return every name it knows.
     init?(line: String, candidates: [String]) {
-        let words = Self.partialWords(in: line)
-        guard let word = words.first(where: { word in candidates.contains { $0.hasPrefix(word) } }) else {
-            return nil
-        }
+        guard let word = Self.partialWord(in: line, candidates: candidates) else { return nil }
         let fitting = Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
         guard let first = fitting.first else { return nil }
         let common = fitting.dropFirst().reduce(first) { prefix, candidate in

@@ -4,7 +4,8 @@ import Interpreter
 import LRPKit
 
 /// `lrps`: runs a script file, `-e` text, or standard input; with a terminal on standard input and
-/// nothing to run, starts the REPL. Exit status 0 success, 1 script error, 2 bad usage.
+/// nothing to run, starts the REPL. Exit status 0 success, 1 script error, 2 bad usage, N from
+/// `exit N`, 124 when `--timeout` stopped the run, 130 after Ctrl-C.
 @main
 struct LRPS: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,8 @@ struct LRPS: ParsableCommand {
         discussion: """
             Runs an lrps script. Without a script or -e, reads the script from standard input, \
             or starts an interactive session when standard input is a terminal (history in \
-            ~/.lrps_history, or $LRPS_HISTFILE). Exit status: 0 success, 1 script error, 2 usage.
+            ~/.lrps_history, or $LRPS_HISTFILE). Exit status: 0 success, 1 script error or failed \
+            assert, 2 usage, N from `exit N`, 124 --timeout reached, 130 interrupted (Ctrl-C).
             """,
         version: lrpsVersion)
 
@@ -34,6 +36,12 @@ struct LRPS: ParsableCommand {
         """, valueName: "size"))
     var memoryLimit: String?
 
+    @Option(help: ArgumentHelp("""
+        Stop a script that runs longer than this many seconds (for CI): the running statement \
+        fails with a message and lrps exits with status 124.
+        """, valueName: "seconds"))
+    var timeout: Double?
+
     @Flag(help: "Print the version, the BLAS library, its kernels and the thread counts, and exit.")
     var info = false
 
@@ -52,6 +60,18 @@ struct LRPS: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Arguments for the script.")
     var arguments: [String] = []
 
+    /// The command line as typed (tests set it). ArgumentParser drops a `--` that comes before
+    /// the first positional argument, which decides what belongs to the script.
+    nonisolated(unsafe) static var commandLine: [String] = Array(CommandLine.arguments.dropFirst())
+
+    /// Whether a `--` came before the script (or, with -e, before the first argument): then
+    /// everything after it is the script's, `--notebook` included.
+    var optionsEnded: Bool {
+        guard let script, let dash = LRPS.commandLine.firstIndex(of: "--") else { return false }
+        return dash + 1 < LRPS.commandLine.count && LRPS.commandLine[dash + 1] == script
+            && !LRPS.commandLine[..<dash].contains(script)
+    }
+
     /// lrps's own options that may also follow the script (`lrps run.lrps --notebook out.html`):
     /// the script's arguments are captured as they come, so lrps takes these back from them, up
     /// to a `--`. (A `--write-dir` after the script must not silently become a script argument.)
@@ -61,7 +81,7 @@ struct LRPS: ParsableCommand {
     /// The values of a trailing option given after the script.
     func trailingValues(_ option: String) -> [String] {
         var values: [String] = []
-        var rest = arguments[...]
+        var rest = optionsEnded ? [] : arguments[...]
         while let argument = rest.first, argument != "--" {
             rest = rest.dropFirst()
             if argument == option, let value = rest.first {
@@ -85,6 +105,7 @@ struct LRPS: ParsableCommand {
     /// after the script name but lrps's own `--notebook` options; after a `--`, everything.
     var scriptArguments: [String] {
         let all = statements != nil ? (script.map { [$0] } ?? []) + arguments : arguments
+        if optionsEnded { return all }
         var kept: [String] = []
         var rest = all[...]
         while let argument = rest.first {
@@ -139,6 +160,10 @@ struct LRPS: ParsableCommand {
         if info {
             output.write((["lrps \(lrpsVersion)"] + BLASKernel.report).joined(separator: "\n") + "\n")
             return 0
+        }
+        if let timeout, !(timeout > 0 && timeout < 1e9) {
+            errors.write("lrps: --timeout: '\(formatNumber(timeout))' is not a number of seconds above 0\n")
+            return 2
         }
         if let limit = memoryLimit ?? ProcessInfo.processInfo.environment["LRPS_MEMORY_LIMIT"] {
             guard let bytes = parseByteSize(limit), bytes >= 4 else {
@@ -206,17 +231,20 @@ struct LRPS: ParsableCommand {
             return status == 0 ? 1 : status
         }
 
+        let deadline = timeout.map { Deadline(seconds: $0) }
         func runScript(_ source: String, file: String) -> Int32 {
             runScript([(source, file)])
         }
 
         /// Runs the pieces in order in one session (one piece for a script, a cell each for a notebook).
         func runScript(_ pieces: [(source: String, file: String)]) -> Int32 {
+            deadline?.start { session.cancel(reason: $0) }
             let run = { () -> Int32 in
                 do throws(ScriptError) {
-                    for piece in pieces { try session.run(piece.source, file: piece.file) }
+                    var status: Int32?
+                    for piece in pieces where status == nil { status = try session.run(piece.source, file: piece.file) }
                     recorder?.finish(error: nil, source: pieces.last?.source)
-                    return 0
+                    return status ?? 0
                 } catch {
                     recorder?.finish(error: error)
                     output.flush()
@@ -224,8 +252,9 @@ struct LRPS: ParsableCommand {
                     return 1
                 }
             }
-            guard let watcher else { return finishNotebook(run()) }
+            guard let watcher else { return finishNotebook(deadline?.passed == true ? Deadline.status : run()) }
             let (status, interrupted) = watcher.guarding(cancel: { session.cancel() }, run)
+            if deadline?.passed == true && status != 0 { return finishNotebook(Deadline.status) }
             // A script stopped by Ctrl-C (SIGTERM, SIGHUP) exits as shells expect, 130 (143,
             // 129), after writing what it has.
             return finishNotebook(interrupted ? 128 + (watcher.terminatingSignal ?? SIGINT) : status)
@@ -339,4 +368,34 @@ func readScript(descriptor: Int32, name: String) -> Result<String, ScriptReadPro
         return .failure(ScriptReadProblem(message: "\(name) is not UTF-8 text"))
     }
     return .success(text)
+}
+
+/// `--timeout`: after so many seconds the run is asked to stop, with a message saying why.
+final class Deadline: @unchecked Sendable {
+    /// The exit status of a run the deadline stopped (as GNU timeout's).
+    static let status: Int32 = 124
+    let seconds: Double
+    private let lock = NSLock()
+    private var reached = false
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    var passed: Bool { lock.lock(); defer { lock.unlock() }; return reached }
+
+    /// Calls `stop` with the message once the time is up, from another thread (`stop` must be
+    /// safe there, as `Session.cancel` is).
+    func start(_ stop: @escaping (String) -> Void) {
+        let message = "stopped: the run took longer than --timeout \(formatNumber(seconds)) seconds"
+        let call = CrossThreadCall(stop)
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            lock.lock(); reached = true; lock.unlock()
+            call.body(message)
+        }
+    }
+}
+
+/// A closure handed to another thread on purpose (the Ctrl-C watcher does the same).
+private struct CrossThreadCall: @unchecked Sendable {
+    let body: (String) -> Void
+    init(_ body: @escaping (String) -> Void) { self.body = body }
 }

@@ -17,6 +17,8 @@ final class REPL {
     /// Signalled when an abandoned cell (second Ctrl-C) has really stopped; until then the next
     /// cell waits, since cells share the session's variables.
     private var abandoned: DispatchSemaphore?
+    /// The status of an `exit` the last cell ran.
+    private var exitStatus: Int32?
 
     init(session: ScriptSession, reader: LineReader, output: OutputSink, errors: OutputSink,
          interrupts: InterruptWatcher? = nil, notebook: NotebookRecorder? = nil) {
@@ -28,7 +30,8 @@ final class REPL {
         self.errors = errors
     }
 
-    /// Runs until end of input; returns the exit status (always 0: errors belong to cells).
+    /// Runs until end of input or `exit`; returns the exit status (0 unless `exit N` says
+    /// otherwise: errors belong to cells).
     func run() -> Int32 {
         var cell = ""
         while true {
@@ -40,15 +43,18 @@ final class REPL {
                 cell = ""
             case .line(let line):
                 if cell.isEmpty && line.allSatisfy(\.isWhitespace) { continue }
-                if !line.allSatisfy(\.isWhitespace) { reader.addToHistory(line) }
                 cell += cell.isEmpty ? line : "\n" + line
                 if cell == line, let command = NotebookCommand.parse(line) {
+                    reader.addToHistory(line)
                     saveNotebook(command)
                     cell = ""
                     continue
                 }
                 if session.needsMoreInput(cell) { continue }
-                execute(cell)
+                // The whole cell is one history entry: a block comes back as it was typed.
+                reader.addToHistory(cell)
+                if let status = execute(cell) { return status }
+                if cell.trimmingCharacters(in: .whitespaces) == "help" { output.write(REPL.sessionHelp) }
                 cell = ""
                 // SIGTERM or SIGHUP stopped the cell: the session ends (128 + the signal).
                 if let signal = interrupts?.terminatingSignal { return 128 + signal }
@@ -56,11 +62,22 @@ final class REPL {
         }
     }
 
-    private func execute(_ source: String) {
+    /// What `help` adds in the REPL: what only a session has.
+    static let sessionHelp = """
+        In this session:
+          notebook save FILE.html|FILE.md   the session so far as a notebook (not a cell of its own)
+          a block (if/for/def ... end)      continues over lines ("...>") until its end
+          exit, or Ctrl-D                   leaves; Ctrl-C stops the running cell, or abandons the line
+
+        """
+
+    /// Runs one cell; returns the status when it ran `exit`.
+    private func execute(_ source: String) -> Int32? {
         defer { cellNumber += 1 }
-        let run = {
+        exitStatus = nil
+        let run = { () -> Void in
             do throws(ScriptError) {
-                try self.session.run(source, file: "<cell \(self.cellNumber)>")
+                self.exitStatus = try self.session.run(source, file: "<cell \(self.cellNumber)>")
             } catch {
                 self.notebook?.recordFailure(error)
                 self.output.flush()
@@ -68,7 +85,7 @@ final class REPL {
                 self.errors.flush()
             }
         }
-        guard let interrupts else { return run() }
+        guard let interrupts else { run(); return exitStatus }
         // A Ctrl-C while the cell runs stops it; the session and its variables stay. The cell runs
         // on its own thread so that a second Ctrl-C can abandon it at once: the prompt returns,
         // the cell stops in the background (it assigns nothing once stopped), and the next cell
@@ -100,7 +117,9 @@ final class REPL {
             output.flush()
             errors.write("\nabandoned: the cell stops in the background; the session keeps its variables\n")
             errors.flush()
+            return nil
         }
+        return exitStatus
     }
 
     /// `notebook save FILE`: the session so far as HTML or Markdown; not a cell of its own.

@@ -4,7 +4,9 @@ import Interpreter
 /// REPL logic and completion can be tested with a scripted fake.
 protocol ScriptSession: AnyObject {
     /// Runs `source`, stopping at the first error; `file` names the source in error locations.
-    func run(_ source: String, file: String) throws(ScriptError)
+    /// Returns the status an `exit` statement asked for, or nil.
+    @discardableResult
+    func run(_ source: String, file: String) throws(ScriptError) -> Int32?
     /// True while `source` is an unfinished statement (the REPL then asks for another line).
     func needsMoreInput(_ source: String) -> Bool
     /// Whole words that could replace the partial word at the end of `line`.

@@ -46,6 +46,7 @@ final class ParserTests: XCTestCase {
         switch statements[0] {
         case .expression(let e): return shape(e)
         case .assignment(let targets, let e, _): return targets.joined(separator: ", ") + " = " + shape(e)
+        default: return "a statement"
         }
     }
 

@@ -2,20 +2,7 @@ import Foundation
 import XCTest
 
 /// Issue 9: hostile scripts and inputs through the `lrps` binary — each test reproduces a finding.
-final class HostileScriptTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
+final class HostileScriptTests: ScratchFolderTestCase {
     private func assertFails(_ result: ProcessResult, status: Int32 = 1, containing phrase: String,
                              file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(result.status, status, result.standardError, file: file, line: line)

@@ -4,20 +4,7 @@ import XCTest
 
 /// Issue 9, items 11-17: interrupts and signals, and what a script may touch. The interrupt tests
 /// wait for output the statement prints before its long part, never for a fixed time.
-final class HostileSignalTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-signals-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
+final class HostileSignalTests: ScratchFolderTestCase {
     private func terminal(_ arguments: [String] = []) throws -> PseudoTerminal {
         try PseudoTerminal(executable: try LRPSBinary.url, arguments: arguments, environment: [
             "TERM": "xterm", "HOME": directory.path, "LRPS_HISTFILE": path("history"),

@@ -4,18 +4,7 @@ import XCTest
 /// The REPL driven through a pseudo-terminal with real key presses. Like a person, the tests wait
 /// for the prompt before typing: keys typed while a statement runs meet the terminal in cooked
 /// mode, where a Ctrl-D is consumed by the line discipline.
-final class InteractiveTests: XCTestCase {
-    private var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
+final class InteractiveTests: ScratchFolderTestCase {
     private var historyFile: URL { directory.appendingPathComponent("history") }
 
     private func startREPL() throws -> PseudoTerminal {

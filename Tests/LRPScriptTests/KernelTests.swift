@@ -37,31 +37,12 @@ final class KernelTests: XCTestCase {
         return prefix + "/share/jupyter"
     }
 
-    /// Runs a program in the repository with its output in files; fails the test after `timeout`.
+    /// Runs a program in the repository, standard error merged into the output it returns.
     private func run(_ program: String, _ arguments: [String], environment: [String: String] = [:],
                      timeout: TimeInterval = 300) throws -> (status: Int32, output: String) {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-kernel-\(UUID().uuidString).log")
-        try Data().write(to: log)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repository
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            XCTFail("\(program) \(arguments) did not finish within \(timeout) s")
-        }
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let result = try runProgram(URL(fileURLWithPath: program), arguments, environment: environment,
+                                    mergingErrorsIntoOutput: true, timeout: timeout, directory: Self.repository.path)
+        return (result.status, result.standardOutput)
     }
 
     func testKernelWithARealJupyterClient() throws {

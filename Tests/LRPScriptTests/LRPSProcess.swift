@@ -31,7 +31,17 @@ struct ProcessResult {
 /// file as stdout (`2>&1`, to check the order of the two); output goes through files so a
 /// large output can't deadlock, and a run longer than `timeout` is killed and fails the test.
 func runLRPS(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-             mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+             mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, directory workingDirectory: String? = nil,
+             file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
+    try runProgram(try LRPSBinary.url, arguments, input: input, environment: environment,
+                   mergingErrorsIntoOutput: mergingErrorsIntoOutput, timeout: timeout,
+                   directory: workingDirectory, file: file, line: line)
+}
+
+/// `runLRPS` for any program (python3, jupyter): the same files, HOME and time limit.
+func runProgram(_ executable: URL, _ arguments: [String], input: String = "", environment: [String: String] = [:],
+                mergingErrorsIntoOutput: Bool = false, timeout: TimeInterval = 30, directory workingDirectory: String? = nil,
+                file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -43,8 +53,9 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     try Data().write(to: errorURL)
 
     let process = Process()
-    process.executableURL = try LRPSBinary.url
+    process.executableURL = executable
     process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
     var merged = ProcessInfo.processInfo.environment
     merged["HOME"] = directory.path
     merged.merge(environment) { $1 }
@@ -63,7 +74,7 @@ func runLRPS(_ arguments: [String], input: String = "", environment: [String: St
     if process.isRunning {
         process.terminate()
         process.waitUntilExit()
-        XCTFail("lrps \(arguments) did not finish within \(timeout) s", file: file, line: line)
+        XCTFail("\(executable.lastPathComponent) \(arguments) did not finish within \(timeout) s", file: file, line: line)
     }
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus,

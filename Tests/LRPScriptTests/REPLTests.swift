@@ -21,12 +21,13 @@ final class REPLTests: XCTestCase {
 
     private final class RecordingSession: ScriptSession {
         var runs: [(source: String, file: String)] = []
-        func run(_ source: String, file: String) throws(ScriptError) {
+        func run(_ source: String, file: String) throws(ScriptError) -> Int32? {
             runs.append((source, file))
             if source == "bad" {
                 throw ScriptError(location: SourceLocation(file: file, line: 1, column: 1),
                                   message: "boom", sourceLine: source)
             }
+            return source == "leave" ? 3 : nil
         }
         func needsMoreInput(_ source: String) -> Bool {
             source.filter { $0 == "(" }.count > source.filter { $0 == ")" }.count
@@ -45,7 +46,7 @@ final class REPLTests: XCTestCase {
         XCTAssertEqual(reader.prompts, ["[1]> ", "[2]> ", "...> ", "[2]> ", "...> ", "[3]> ", "[3]> ", "[4]> "])
         XCTAssertEqual(session.runs.map(\.source), ["x", "(\ny)", "bad"])
         XCTAssertEqual(session.runs.map(\.file), ["<cell 1>", "<cell 2>", "<cell 3>"])
-        XCTAssertEqual(reader.history, ["x", "(", "(", "y)", "bad"])
+        XCTAssertEqual(reader.history, ["x", "(\ny)", "bad"])
         XCTAssertEqual(output, "")
         XCTAssertEqual(errorText, "<cell 3>:1:1: error: boom\n    bad\n    ^\n")
     }

@@ -1,7 +1,7 @@
 import FuzzSupport
 import Foundation
 import LRPKit
-import ScriptInterpreter
+import Interpreter
 
 /// Relative paths resolve in Fuzz/script-world (made by make_seeds.py): the golden scripts'
 /// paths with a tiny MNIST and tiny networks of the tutorial's shapes.

@@ -4,15 +4,16 @@ import LRPKit
 let compositeBuiltins: [Builtin] = ZennitComposite.allCases.map { composite in
     let summary: String
     switch composite {
-    case .epsilonPlus: summary = "zennit's EpsilonPlus: Epsilon(1e-6) on dense layers, zennit's ZPlus on convolutions."
+    case .epsilonPlus: summary = "zennit's EpsilonPlus: Epsilon(1e-6) on dense layers, zennit's ZPlus (zplussigned) on convolutions."
     case .epsilonPlusFlat: summary = "zennit's EpsilonPlusFlat: as EpsilonPlus, Flat on the first weighted layer."
-    case .epsilonAlpha2Beta1: summary = "zennit's EpsilonAlpha2Beta1: Epsilon(1e-6) on dense layers, zennit's AlphaBeta(2, 1) on convolutions."
-    case .epsilonGammaBox: summary = "zennit's EpsilonGammaBox: ZBox(-1, 1) on the first convolution, Gamma(0.25) on the others, Epsilon(1e-6) on dense layers."
+    case .epsilonAlpha2Beta1: summary = "zennit's EpsilonAlpha2Beta1: Epsilon(1e-6) on dense layers, zennit's AlphaBeta(2, 1) (alphabetasigned) on convolutions."
+    case .epsilonGammaBox: summary = "zennit's EpsilonGammaBox: ZBox(-1, 1) on the first convolution, Gamma(0.25) (gammasigned) on the others, Epsilon(1e-6) on dense layers."
     }
     return Builtin(composite.rawValue, .rules, usage: composite.rawValue, summary,
                    details: """
-                   zennit's rules differ from the tutorial's of the same name: ZPlus and AlphaBeta also use negative inputs,
-                   every rule is stabilised by 1e-6 * sign(Z); sum and average pooling get Norm (epsilon 1e-6). See docs/language.md.
+                   zennit's ZPlus, AlphaBeta and Gamma differ from the tutorial's rules of the same name (they also take
+                   negative inputs): here they are zplussigned, alphabetasigned and gammasigned. Sum and average pooling get
+                   zennit's Norm, epsilon(1e-6). See docs/language.md.
                    """,
                    bareCall: true) { c in
         try c.expectCount(0...0, usage: composite.rawValue)

@@ -84,12 +84,16 @@ enum DataSetPasses {
     }
 
     static func forward(_ c: inout Call) throws -> Value {
-        let net = try c.network(0).network
+        let value = try c.network(0)
+        let net = value.network
         let (dataset, x) = try images(&c, 1)
         let batch = try batchSize(&c, default: defaultBatch)
-        return .tensor(try c.evaluator.overSamples("forward", count: dataset.count) { range in
+        let outputs = try c.evaluator.overSamples("forward", count: dataset.count) { range in
             try net.forward(x.samples(range), batchSize: batch)
-        })
+        }
+        // No activations are kept (those of an earlier `forward NET X` stay).
+        value.lastDataSetForward = dataset.name
+        return .tensor(outputs)
     }
 
     static func relprop(_ c: inout Call, rules: RuleSet) throws -> Value {

@@ -85,6 +85,7 @@ let networkBuiltins: [Builtin] = [
         let x = try c.tensor(1, "the input")
         let activations = try net.network.activations(x)
         net.trace = activations
+        net.lastDataSetForward = nil
         return .tensor(activations[activations.count - 1])
     },
     Builtin("gradprop", .network, usage: "gradprop NET [X] G",
@@ -133,6 +134,10 @@ private func trace(of net: NetworkValue, _ c: inout Call) throws -> [Tensor] {
         return try net.network.activations(try c.tensor(1, "the input"))
     }
     guard let trace = net.trace else {
+        if net.lastDataSetForward != nil {
+            let example = c.name == "relprop" ? "relprop NET DATASET pad=P rules=..." : "gradprop NET DATASET pad=P"
+            throw c.fail("\(c.name): this network has only been run over a whole data set (forward NET DATASET), which keeps no activations; explain the data set in one step, `\(example)`, or run `forward NET X` on a tensor first (X, T = sample DATASET N pad=P)", argument: 0)
+        }
         throw c.fail("\(c.name): this network has not been run yet; run `forward NET X` first or pass the input: `\(c.name) NET X ...`", argument: 0)
     }
     return trace

@@ -4,6 +4,9 @@ import LRPKit
 let ruleBuiltins: [Builtin] = [
     Builtin("zplus", .rules, usage: "zplus", "z+ rule (deep Taylor for inputs >= 0): positive weights only, no bias.",
             bareCall: true) { c in try plain(&c, .zPlus) },
+    Builtin("zplussigned", .rules, usage: "zplussigned",
+            "zennit's ZPlus: z+ for signed inputs (positive weights on positive inputs, negative on negative).",
+            bareCall: true) { c in try plain(&c, .zPlusSigned) },
     Builtin("zB", .rules, usage: "zB(LOW, HIGH)", "z^B rule for inputs in the box [LOW, HIGH]; bare zB is zB(-1, 1).",
             bareCall: true) { c in
         try c.expectCount(0...2, usage: "zB(LOW, HIGH)")
@@ -21,6 +24,12 @@ let ruleBuiltins: [Builtin] = [
         let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
         return try checked(c, .alphaBeta(alpha: Float(alpha), beta: Float(beta)))
     },
+    Builtin("alphabetasigned", .rules, usage: "alphabetasigned(ALPHA, BETA)",
+            "zennit's AlphaBeta: alpha-beta for signed inputs (negative inputs through negative weights count as positive).") { c in
+        try c.expectCount(2...2, usage: "alphabetasigned(ALPHA, BETA)")
+        let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
+        return try checked(c, .alphaBetaSigned(alpha: Float(alpha), beta: Float(beta)))
+    },
     Builtin("lrp0", .rules, usage: "lrp0", "LRP-0: relevance in proportion to the contributions z = x w (+ b).",
             bareCall: true) { c in try plain(&c, .lrp0) },
     Builtin("epsilon", .rules, usage: "epsilon(E)", "LRP-epsilon: LRP-0 with E added to the denominator's magnitude.") { c in
@@ -30,6 +39,11 @@ let ruleBuiltins: [Builtin] = [
     Builtin("gamma", .rules, usage: "gamma(G)", "LRP-gamma: positive weights boosted by G.") { c in
         try c.expectCount(1...1, usage: "gamma(G)")
         return try checked(c, .gamma(Float(try c.number(0, "G"))))
+    },
+    Builtin("gammasigned", .rules, usage: "gammasigned(G)",
+            "zennit's Gamma: gamma for signed inputs, positive and negative outputs explained apart.") { c in
+        try c.expectCount(1...1, usage: "gammasigned(G)")
+        return try checked(c, .gammaSigned(Float(try c.number(0, "G"))))
     },
     Builtin("wsquare", .rules, usage: "wsquare", "w^2 rule: relevance spread by squared weights, ignoring the input.",
             bareCall: true) { c in try plain(&c, .wSquare) },

@@ -141,7 +141,7 @@ public enum ToolboxModel {
             case let pooling as SumPooling:
                 let expected = Float(1 / Double(pooling.size * pooling.size).squareRoot())
                 guard abs(pooling.scale - expected) <= 1e-6 * expected else {
-                    throw unsupported("the format's SumPool scales by 1/sqrt(h*w) = \(expected), this layer by \(pooling.scale)")
+                    throw unsupported("the format's SumPool scales by 1/sqrt(h*w) = \(formatNumber(expected)), this layer by \(formatNumber(pooling.scale))")
                 }
                 text += "SumPool \(pooling.size) \(pooling.size) \(pooling.stride) \(pooling.stride)\n"
             case let pooling as MaxPooling:

@@ -16,6 +16,7 @@ extension LinearMap {
         }
         try rule.validate()
         var result: [Float]? = nil
+        var ownOutput = output  // the layer's own output, for parts that split by its sign
         for part in recipe.parts {
             guard !part.terms.isEmpty else { continue }
             // Transform each term's parameters once per call, not per sample.
@@ -68,10 +69,16 @@ extension LinearMap {
             }
             part.divide(relevance, byStabilised: &z)
             if let sign = part.outputSign {
-                // zennit's Gamma: this part explains only the units whose output has `sign`.
-                let own = try output ?? apply(input, weight: weight, bias: bias)
-                z.scalars.withUnsafeMutableBufferPointer { zs in
-                    for i in zs.indices where !(own.scalars[i] * sign > 0) { zs[i] = 0 }
+                if ownOutput == nil { ownOutput = try apply(input, weight: weight, bias: bias) }
+                let own = ownOutput!
+                guard own.shape == z.shape else {
+                    throw LRPError.shapeMismatch(operation: description,
+                        "the output of shape \(describe(shape: own.shape)) does not match \(describe(shape: z.shape))")
+                }
+                own.scalars.withUnsafeBufferPointer { o in
+                    z.scalars.withUnsafeMutableBufferPointer { zs in
+                        for i in zs.indices where !(o[i] * sign > 0) { zs[i] = 0 }
+                    }
                 }
             }
             let s = z
@@ -158,23 +165,6 @@ private func accumulate(_ result: inout [Float]?, _ g: inout Tensor, times input
         }
     }
     result = g.scalars
-}
-
-extension Recipe.Input {
-    /// The constant of a constant input, nil for inputs that depend on the data.
-    var constant: Float? {
-        if case .constant(let c) = self { return c }
-        return nil
-    }
-
-    func applied(to x: Tensor) -> Tensor {
-        switch self {
-        case .data, .constant: return x
-        case .shifted(let c): return x + c
-        case .positivePart: return x.maximum(0)
-        case .negativePart: return x.minimum(0)
-        }
-    }
 }
 
 extension Recipe.Part {

@@ -1,8 +1,9 @@
 /// The rule definition run as written: the reference the fast engine (`LinearMap+Rules.swift`)
 /// is tested against for every rule (`Rule.examples`), so a new rule needs no hand-written copy.
 ///
-/// Per part: `Z = sum_t sign_t f(input_t; W_t, b_t?)` with constant inputs at full size,
-/// `S = coefficient * R / stabilise(Z)` (0 where the stabilised Z is 0), and
+/// Per part: `Z = sum_t sign_t f(input_t; W_t, b_t?)` (the bias, if used, in the first term) with constant inputs at full size,
+/// `S = coefficient * R / stabilise(Z)` (0 where the stabilised Z is 0, and where the layer's output
+/// has not the part's `outputSign`, if any), and
 /// `R_in += sum_t sign_t input_t * g_{W_t}(S)`, one backward run per term; nothing reused.
 extension Recipe {
     /// `firstDenominator` receives the first part's stabilised Z (tests shape their relevance by it).
@@ -17,7 +18,7 @@ extension Recipe {
             let weights = part.terms.map { $0.parameters.apply(layer.weight) }
             var z: Tensor?
             for (k, term) in part.terms.enumerated() {
-                let bias = part.usesBias && k == 0 ? layer.bias.map(term.parameters.apply) : nil
+                let bias = part.usesBias && k == 0 ? layer.bias.map(term.parameters.apply) : nil  // the first term's
                 let zk = try layer.apply(inputs[k], weight: weights[k], bias: bias) * term.sign
                 z = try z.map { try $0 + zk } ?? zk
             }

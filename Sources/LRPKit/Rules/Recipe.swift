@@ -14,8 +14,24 @@ struct Recipe {
         case data                  // X
         case shifted(Float)        // X + c (alpha-beta's X + 1e-9)
         case constant(Float)       // c everywhere, shaped like X (bounds, or ones for w^2 / flat)
-        case positivePart          // max(0, X) (zennit's rules)
+        case positivePart          // max(0, X)
         case negativePart          // min(0, X)
+
+        /// The constant of a constant input, nil for inputs that depend on the data.
+        var constant: Float? {
+            if case .constant(let c) = self { return c }
+            return nil
+        }
+
+        /// The term's input for layer input `x` (a constant input: `x` itself; callers fill it).
+        func applied(to x: Tensor) -> Tensor {
+            switch self {
+            case .data, .constant: return x
+            case .shifted(let c): return x + c
+            case .positivePart: return x.maximum(0)
+            case .negativePart: return x.minimum(0)
+            }
+        }
     }
 
     /// How a term's weights (and, when used, the bias) derive from the layer's own.
@@ -26,7 +42,7 @@ struct Recipe {
         case squared
         case ones
         case boosted(gamma: Float)      // W + gamma * max(0, W)
-        case boostedNegative(gamma: Float)  // W + gamma * min(0, W) (zennit's Gamma)
+        case boostedNegative(gamma: Float)  // W + gamma * min(0, W) (zennit's gamma)
 
         func apply(_ w: Tensor) -> Tensor {
             switch self {
@@ -60,8 +76,8 @@ struct Recipe {
         /// Whether the layer's bias (modified like the first term's weights) enters Z.
         var usesBias = false
         var stabiliser: Stabiliser
-        /// When set, S is kept only where the layer's own output f(X; W, b) has this sign (+1 or
-        /// -1) and is zero elsewhere (zennit's Gamma).
+        /// When set, S is kept only where the layer's own output `f(X; W, b)` has this sign (+1 or
+        /// -1) and is 0 elsewhere: zennit's gamma explains positive and negative outputs apart.
         var outputSign: Float? = nil
     }
 
@@ -85,6 +101,22 @@ extension Rule {
         case .zPlus:
             return Recipe(parts: [.init(terms: [Term(input: .data, parameters: .positive(floor: 0))],
                                         stabiliser: .add(1e-9))])
+        case .zPlusSigned:
+            // zennit's ZPlus: the bias (clamped like the weights) only in the positive term.
+            return Recipe(parts: [.init(terms: [
+                Term(input: .positivePart, parameters: .positive(floor: 0)),
+                Term(input: .negativePart, parameters: .negative(ceiling: 0)),
+            ], usesBias: true, stabiliser: .signed(1e-6))])
+        case .gammaSigned(let g):
+            // zennit's Gamma: one part per sign of the output, each with the bias of its first term.
+            return Recipe(parts: [
+                .init(terms: [Term(input: .positivePart, parameters: .boosted(gamma: g)),
+                              Term(input: .negativePart, parameters: .boostedNegative(gamma: g))],
+                      usesBias: true, stabiliser: .signed(1e-6), outputSign: 1),
+                .init(terms: [Term(input: .positivePart, parameters: .boostedNegative(gamma: g)),
+                              Term(input: .negativePart, parameters: .boosted(gamma: g))],
+                      usesBias: true, stabiliser: .signed(1e-6), outputSign: -1),
+            ])
         case .zB(let low, let high):
             return Recipe(parts: [.init(terms: [
                 Term(input: .data, parameters: .original),
@@ -99,14 +131,22 @@ extension Rule {
                 .init(terms: [Term(input: .shifted(1e-9), parameters: .negative(ceiling: -1e-9))],
                       coefficient: -beta, stabiliser: .none),
             ])
+        case .alphaBetaSigned(let alpha, let beta):
+            // zennit's AlphaBeta: like zplussigned for each sign, the bias in the first term.
+            return Recipe(parts: [
+                .init(terms: [Term(input: .positivePart, parameters: .positive(floor: 0)),
+                              Term(input: .negativePart, parameters: .negative(ceiling: 0))],
+                      coefficient: alpha, usesBias: true, stabiliser: .signed(1e-6)),
+                .init(terms: [Term(input: .positivePart, parameters: .negative(ceiling: 0)),
+                              Term(input: .negativePart, parameters: .positive(floor: 0))],
+                      coefficient: -beta, usesBias: true, stabiliser: .signed(1e-6)),
+            ])
         case .wSquare:
             return Recipe(parts: [.init(terms: [Term(input: .constant(1), parameters: .squared)],
                                         stabiliser: .add(1e-9))])
         case .flat:
             return Recipe(parts: [.init(terms: [Term(input: .constant(1), parameters: .ones)],
                                         stabiliser: .add(1e-9))])
-        case .zennit(let rule):
-            return rule.recipe
         case .winnerTakeAll, .identity:
             return nil
         }

@@ -9,10 +9,25 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case gamma(Float)
     /// z+ (deep Taylor for inputs >= 0): `max(0, W)`, no bias, `Z + 1e-9`. On pooling this is the z rule.
     case zPlus
+    /// zennit's `ZPlus`, z+ for signed inputs: `max(0, X) max(0, W) + max(0, b)` plus
+    /// `min(0, X) min(0, W)` (positive weights on positive inputs plus negative weights on negative
+    /// inputs), stabilised by `1e-6 * sign(Z)`. The tutorial's `zPlus` is this for inputs >= 0
+    /// without the bias.
+    case zPlusSigned
     /// z^B for inputs in the box [low, high].
     case zB(low: Float, high: Float)
     /// LRP-alpha-beta with the tutorial's stabilisers (section 3.3).
     case alphaBeta(alpha: Float, beta: Float)
+    /// zennit's `AlphaBeta`, alpha-beta for signed inputs: alpha times the positive contributions
+    /// (`max(0,X)` through `max(0,W)` with `max(0,b)`, `min(0,X)` through `min(0,W)`) minus beta times
+    /// the negative ones (`max(0,X)` through `min(0,W)` with `min(0,b)`, `min(0,X)` through
+    /// `max(0,W)`), each normalised by its own Z `+ 1e-6 sign(Z)`.
+    case alphaBetaSigned(alpha: Float, beta: Float)
+    /// zennit's `Gamma`, gamma for signed inputs: where the layer's output `f(X; W, b)` is positive,
+    /// `max(0,X)` through `W + gamma max(0,W)` (bias `b + gamma max(0,b)`) plus `min(0,X)` through
+    /// `W + gamma min(0,W)`; where it is negative, the same with the roles of `max` and `min` on the
+    /// weights swapped; `+ 1e-6 sign(Z)`. The tutorial's `gamma` is the positive case for inputs >= 0.
+    case gammaSigned(Float)
     /// w^2: relevance spread by squared weights, independent of the input.
     case wSquare
     /// flat: relevance spread uniformly over the receptive field.
@@ -21,8 +36,6 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case winnerTakeAll
     /// ReLU, Flatten, Reshape: relevance passes through unchanged (reshaped to the input).
     case identity
-    /// One of zennit's rules (see `ZennitRule`), for zennit's composites.
-    case zennit(ZennitRule)
 
     public var description: String {
         switch self {
@@ -30,13 +43,15 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
         case .epsilon(let e): return "epsilon(\(formatNumber(e)))"
         case .gamma(let g): return "gamma(\(formatNumber(g)))"
         case .zPlus: return "zplus"
+        case .zPlusSigned: return "zplussigned"
         case .zB(let l, let h): return "zB(\(formatNumber(l)), \(formatNumber(h)))"
         case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
+        case .alphaBetaSigned(let a, let b): return "alphabetasigned(\(formatNumber(a)), \(formatNumber(b)))"
+        case .gammaSigned(let g): return "gammasigned(\(formatNumber(g)))"
         case .wSquare: return "wsquare"
         case .flat: return "flat"
         case .winnerTakeAll: return "wta"
         case .identity: return "identity"
-        case .zennit(let rule): return "zennit.\(rule)"
         }
     }
 }
@@ -44,9 +59,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 extension Rule {
     /// A rule's case without its parameters; the language's name for it.
     public enum Name: String, CaseIterable, Sendable {
-        case lrp0, epsilon, gamma, zplus, zB, alphabeta, wsquare, flat, wta, identity
-        /// zennit's rules (`ZennitRule`), used by its composites.
-        case zennit
+        case lrp0, epsilon, gamma, gammasigned, zplus, zplussigned, zB, alphabeta, alphabetasigned, wsquare, flat, wta, identity
     }
 
     public var name: Name {
@@ -55,13 +68,15 @@ extension Rule {
         case .epsilon: return .epsilon
         case .gamma: return .gamma
         case .zPlus: return .zplus
+        case .zPlusSigned: return .zplussigned
         case .zB: return .zB
         case .alphaBeta: return .alphabeta
+        case .alphaBetaSigned: return .alphabetasigned
+        case .gammaSigned: return .gammasigned
         case .wSquare: return .wsquare
         case .flat: return .flat
         case .winnerTakeAll: return .wta
         case .identity: return .identity
-        case .zennit: return .zennit
         }
     }
 
@@ -72,21 +87,21 @@ extension Rule {
         case .epsilon: return .epsilon(0.1)
         case .gamma: return .gamma(0.25)
         case .zplus: return .zPlus
+        case .zplussigned: return .zPlusSigned
         case .zB: return .zB(low: -1, high: 1)
         case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
+        case .alphabetasigned: return .alphaBetaSigned(alpha: 2, beta: 1)
+        case .gammasigned: return .gammaSigned(0.25)
         case .wsquare: return .wSquare
         case .flat: return .flat
         case .wta: return .winnerTakeAll
         case .identity: return .identity
-        case .zennit: return .zennit(ZennitRule.examples[0])
         }
     }
 
     /// One example of every rule: what tests run every rule on. A new case of `Rule` needs a
     /// `Name` (the compiler insists, in `name`) and so an example (in `example`), and is then here.
-    public static var examples: [Rule] {
-        Name.allCases.map(example) + ZennitRule.examples.dropFirst().map { .zennit($0) }
-    }
+    public static var examples: [Rule] { Name.allCases.map(example) }
 
     /// Checks the rule's parameters, throwing `LRPError.invalidRule` for values that make the rule
     /// meaningless: z^B needs low < high, epsilon, gamma, alpha and beta must not be negative, and
@@ -101,23 +116,23 @@ extension Rule {
         case .epsilon(let e):
             try finite(e, rule: "epsilon")
             guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatNumber(e)))") }
-        case .gamma(let g):
-            try finite(g, rule: "gamma")
-            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
+        case .gamma(let g), .gammaSigned(let g):
+            let rule = name.rawValue
+            try finite(g, rule: rule)
+            guard g >= 0 else { throw LRPError.invalidRule(rule: rule, parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
         case .zB(let low, let high):
             try finite(low, high, rule: "zB")
             guard low < high else {
                 throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatNumber(low)) must be below the high bound \(formatNumber(high))")
             }
-        case .alphaBeta(let alpha, let beta):
-            try finite(alpha, beta, rule: "alphabeta")
+        case .alphaBeta(let alpha, let beta), .alphaBetaSigned(let alpha, let beta):
+            let rule = name.rawValue
+            try finite(alpha, beta, rule: rule)
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
-                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
+                throw LRPError.invalidRule(rule: rule, parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
             }
-        case .lrp0, .zPlus, .wSquare, .flat, .winnerTakeAll, .identity:
+        case .lrp0, .zPlus, .zPlusSigned, .wSquare, .flat, .winnerTakeAll, .identity:
             break
-        case .zennit:
-            break  // built by ZennitComposite with zennit's fixed parameters
         }
     }
 }

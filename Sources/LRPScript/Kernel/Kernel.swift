@@ -152,45 +152,31 @@ final class Kernel: @unchecked Sendable {
                 "payload": [] as [Any]]
     }
 
-    /// The code up to the cursor (a character offset, as the protocol counts in 5.2 and later).
+    /// The code up to the cursor, which the protocol (5.2 and later) counts in Unicode code points.
     private func prefix(_ code: String, cursor: Int?) -> String {
-        String(code.prefix(cursor ?? code.count))
+        String(String.UnicodeScalarView(code.unicodeScalars.prefix(cursor ?? Int.max)))
     }
 
+    /// The REPL's completion: the candidates replace the partial word (or path inside a string)
+    /// that the REPL's Tab would replace.
     private func complete(_ code: String, cursor: Int?) -> JSONObject {
         let before = prefix(code, cursor: cursor)
         let line = before.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-        let matches = session.completions(forLine: line)
-        // The matches replace the word (or path inside a string) that ends at the cursor.
-        let replaced = Self.wordBeforeCursor(line, matches: matches)
-        let end = before.count
-        return ["status": "ok", "matches": matches, "cursor_start": end - replaced, "cursor_end": end,
-                "metadata": [:] as JSONObject]
-    }
-
-    /// How many characters before the cursor a completion replaces: the path inside an open
-    /// string, or the identifier.
-    static func wordBeforeCursor(_ line: String, matches: [String]) -> Int {
-        var word = 0
-        for ch in line.reversed() {
-            guard ch.isLetter || ch.isNumber || ch == "_" else { break }
-            word += 1
-        }
-        if let quote = line.lastIndex(of: "\""), line[quote...].filter({ $0 == "\"" }).count == 1,
-           let first = matches.first, first.contains("/") || !line[line.index(after: quote)...].isEmpty {
-            return line.distance(from: line.index(after: quote), to: line.endIndex)
-        }
-        return word
+        let candidates = session.completions(forLine: line)
+        let word = Completion.partialWord(in: line, candidates: candidates) ?? ""
+        let end = before.unicodeScalars.count
+        return ["status": "ok", "matches": candidates.filter { $0.hasPrefix(word) },
+                "cursor_start": end - word.unicodeScalars.count, "cursor_end": end, "metadata": [:] as JSONObject]
     }
 
     private func inspect(_ code: String, cursor: Int?) -> JSONObject {
-        let chars = Array(code)
-        var end = min(cursor ?? chars.count, chars.count)
+        let scalars = Array(code.unicodeScalars)
+        func isWord(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || c.properties.numericType != nil || c == "_" }
+        var end = min(cursor ?? scalars.count, scalars.count)
         var start = end
-        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
-        while start > 0, isWord(chars[start - 1]) { start -= 1 }
-        while end < chars.count, isWord(chars[end]) { end += 1 }
-        let name = String(chars[start..<end])
+        while start > 0, isWord(scalars[start - 1]) { start -= 1 }
+        while end < scalars.count, isWord(scalars[end]) { end += 1 }
+        let name = String(String.UnicodeScalarView(scalars[start..<end]))
         let text = session.help(for: name) ?? session.describe(variable: name).map { "\(name) = \($0)" }
         guard let text else { return ["status": "ok", "found": false, "data": [:] as JSONObject, "metadata": [:] as JSONObject] }
         return ["status": "ok", "found": true, "data": ["text/plain": text], "metadata": [:] as JSONObject]

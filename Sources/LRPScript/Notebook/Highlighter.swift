@@ -14,7 +14,8 @@ enum Highlighter {
         var text: String
     }
 
-    static let builtins = Set(Session.builtinNames)
+    /// Builtins and the language's keywords share a class.
+    static let builtins = Set(Session.builtinNames).union(Session.keywords)
 
     static func tokens(_ code: String) -> [Token] {
         let characters = Array(code)

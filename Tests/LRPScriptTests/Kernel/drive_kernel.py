@@ -127,6 +127,11 @@ check("relprop" in reply["matches"] and reply["cursor_start"] == 4 and reply["cu
 kc.complete("print mn", 8)
 reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
 check(reply["matches"] == ["mnist"], "complete a variable", reply)
+code = "# cafe\u0301\nprint mn"  # a combining accent: cursor positions count code points
+kc.complete(code, len(code))
+reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+check(reply["matches"] == ["mnist"] and reply["cursor_start"] == len(code) - 2 and reply["cursor_end"] == len(code),
+      "complete after a combining character", reply)
 code = 'm = load mnist "data/mn'
 kc.complete(code, len(code))
 reply = kc.get_shell_msg(timeout=TIMEOUT)["content"]
