@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // ONNX models (issue 13); the generated onnx.pb.swift is committed (scripts/onnx/regenerate.sh).
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (scripts/setup.sh installs them).
@@ -28,7 +30,9 @@ let package = Package(
         // glibc's malloc.h (mallinfo2 for the memory budget); part of libc, nothing to install.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
-        .target(name: "LRPKit", dependencies: ["CBLAS", "CPNG", "CZlib", "CMalloc"]),
+        .target(name: "LRPKit", dependencies: [
+            "CBLAS", "CPNG", "CZlib", "CMalloc", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .target(name: "Interpreter", dependencies: ["LRPKit"]),
         .executableTarget(
             name: "LRPScript",

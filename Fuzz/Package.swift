@@ -3,7 +3,7 @@ import PackageDescription
 
 // libFuzzer targets for lrps's file loaders. A separate package so the main build never sees
 // the sanitizer flags; build and run them with scripts/fuzz.sh TARGET SECONDS.
-let fuzzTargets = ["FuzzIDX", "FuzzNpy", "FuzzPNG", "FuzzWeights", "FuzzToolbox", "FuzzScript"]
+let fuzzTargets = ["FuzzIDX", "FuzzNpy", "FuzzPNG", "FuzzWeights", "FuzzToolbox", "FuzzScript", "FuzzONNX"]
 
 let package = Package(
     name: "LRPFuzz",

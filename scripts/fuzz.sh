@@ -3,7 +3,7 @@
 # and runs one of them for SECONDS.
 #
 #   scripts/fuzz.sh TARGET [SECONDS] [extra libFuzzer flags...]
-#   TARGET: one of Fuzz/Sources/Fuzz* (FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox FuzzScript ...)
+#   TARGET: one of Fuzz/Sources/Fuzz* (FuzzIDX FuzzNpy FuzzPNG FuzzWeights FuzzToolbox FuzzScript FuzzONNX ...)
 # scripts/fuzz-replay.sh (run by scripts/test.sh) replays the committed inputs without fuzzing.
 #
 # Seeds come from Fuzz/corpus/TARGET (committed); inputs the fuzzer finds interesting go to

@@ -17,6 +17,7 @@ extension Evaluator {
         switch located.statement {
         case .expression(let expr):
             let value = try evaluate(expr)
+            try checkMemory(at: expr.position)
             if case .none = value { return .normal }
             guard topLevel else { return .normal }
             host.result(value.summary + "\n")
@@ -26,6 +27,7 @@ extension Evaluator {
             // A value computed while a stop was requested is not assigned: the statement was
             // interrupted, and the variables keep what they held before it.
             if cancellation.isRequested { throw error(cancellation.reason, at: position) }
+            try checkMemory(at: position)
             if case .results(let values, let names) = value {
                 guard values.count == targets.count else {
                     throw error("the right side gives \(values.count) results (\(names.joined(separator: ", "))) but \(targets.count) name\(targets.count == 1 ? " is" : "s are") assigned; write `\(names.joined(separator: ", ")) = ...`", at: position)
@@ -78,6 +80,12 @@ extension Evaluator {
             try assertion(condition, message: message, at: position)
         }
         return .normal
+    }
+
+    /// Refuses a statement whose result took live data past the memory limit by allocations too
+    /// small to be checked each (a long list of small tensors): nothing is assigned, so it is freed.
+    private func checkMemory(at position: Position) throws(ScriptError) {
+        do { try MemoryBudget.checkInUse(by: "the statement's values") } catch { throw self.error("\(error)", at: position) }
     }
 
     func executeBlock(_ statements: [Located]) throws(ScriptError) -> Flow {

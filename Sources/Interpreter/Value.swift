@@ -8,12 +8,15 @@ final class NetworkValue {
     let origin: String
     /// The input of every layer and the output of the last `forward`, or nil before any.
     var trace: [Tensor]?
+    /// The lrps shape of one input sample when the file said (ONNX export needs it), else nil.
+    let sampleShape: [Int]?
     /// The data set of the last `forward`, when it was the data-set form (which keeps no trace).
     var lastDataSetForward: String?
 
-    init(network: Network, origin: String) {
+    init(network: Network, origin: String, sampleShape: [Int]? = nil) {
         self.network = network
         self.origin = origin
+        self.sampleShape = sampleShape
     }
 }
 
@@ -73,7 +76,12 @@ extension Value {
         case .results(let values, let names):
             return zip(names, values).map { "\($0) = \($1.summary)" }.joined(separator: "\n")
         case .network(let net):
-            let layers = net.network.layers.enumerated().map { "  \($0 + 1). \($1.description)" }
+            // A graph's layers say what they read where it is not the layer before (0: the input).
+            let sources = net.network.sources
+            let layers = net.network.layers.enumerated().map { index, layer in
+                let reads = sources?[index] ?? [index]
+                return "  \(index + 1). \(layer.description)" + (reads == [index] ? "" : " (of \(reads.map { $0 == 0 ? "input" : String($0) }.joined(separator: ", ")))")
+            }
             return (["network (\(net.origin)), \(net.network.layers.count) layers:"] + layers).joined(separator: "\n")
         case .layer(let layer): return "layer \(layer.description)"
         case .rule(let rule): return "rule \(rule.description)"

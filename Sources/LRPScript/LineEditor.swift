@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CEdit
+import LRPKit
 
 /// One result of asking the user for a line.
 enum LineInput: Equatable {
@@ -226,22 +227,65 @@ private func lineEditorReadCharacter(_ editLine: OpaquePointer?, _ character: Un
 /// first line, then one vis-encoded line per entry), with O_APPEND under an exclusive lock: two
 /// REPLs sharing the file keep each other's lines (rewriting the file, as history_save does,
 /// lost them). A symbolic link or anything but a regular file is not written through.
-func appendHistory(_ line: String, to path: String) {
-    let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { return }
-    defer { close(descriptor) }
-    guard flock(descriptor, LOCK_EX) == 0 else { return }
-    defer { flock(descriptor, LOCK_UN) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
-    let bytes = Array(((info.st_size == 0 ? "_HiStOrY_V2_\n" : "") + historyEncoded(line) + "\n").utf8)
+///
+/// A file grown past `trimmingAbove` bytes is cut to its last `keeping` entries (at most half
+/// that size), still under the lock, by an atomic replacement; a REPL that waited for the lock
+/// on the replaced file notices (its descriptor no longer names the path) and opens the new one.
+func appendHistory(_ line: String, to path: String, keeping limit: Int = 1000, trimmingAbove maxBytes: Int = 256 * 1024) {
+    for _ in 0..<4 {
+        let descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else { return }
+        defer { flock(descriptor, LOCK_UN) }
+        var info = stat()
+        var named = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        guard lstat(path, &named) == 0, named.st_ino == info.st_ino, named.st_dev == info.st_dev else {
+            continue  // trimmed and replaced while this REPL waited: append to the new file
+        }
+        let bytes = Array(((info.st_size == 0 ? "_HiStOrY_V2_\n" : "") + historyEncoded(line) + "\n").utf8)
+        guard writeFully(bytes, to: descriptor) else { return }
+        if Int(info.st_size) + bytes.count > maxBytes {
+            trimHistory(descriptor, path: path, keeping: limit, maxBytes: maxBytes / 2)
+        }
+        return
+    }
+}
+
+private func writeFully(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
     var offset = 0
     while offset < bytes.count {
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
         if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { return }
+        guard written > 0 else { return false }
         offset += written
     }
+    return true
+}
+
+/// Replaces the history file by its last `limit` entries that fit in `maxBytes`. The caller holds
+/// the lock; a failure leaves the file as it was (history is a convenience, never an error).
+private func trimHistory(_ descriptor: Int32, path: String, keeping limit: Int, maxBytes: Int) {
+    var contents = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, off_t(contents.count)) }
+        if count < 0 && errno == EINTR { continue }
+        guard count >= 0 else { return }
+        if count == 0 { break }
+        contents += chunk[..<count]
+    }
+    var entries = contents.split(separator: UInt8(ascii: "\n")).dropFirst().suffix(limit)
+    var size = entries.reduce(0) { $0 + $1.count + 1 }
+    while size > maxBytes, let first = entries.first {
+        size -= first.count + 1
+        entries = entries.dropFirst()
+    }
+    var text = Array("_HiStOrY_V2_\n".utf8)
+    text.reserveCapacity(text.count + size)
+    for entry in entries { text += entry; text.append(UInt8(ascii: "\n")) }
+    try? AtomicFile.write(text, to: path)
 }
 
 /// A history line as libedit's strvis(VIS_WHITE) would write it, in the octal form its strunvis

@@ -69,7 +69,7 @@ final class FileFormatTests: XCTestCase {
         XCTAssertEqual(FileFormats.format(forWriting: "b.txt")?.name, "text of numbers (.txt)")
         XCTAssertNil(FileFormats.format(forWriting: "b.jpg"))
         let writable = FileFormats.writableExtensions
-        XCTAssertEqual(writable, [".png", ".npy", ".txt", ".json"])
+        XCTAssertEqual(writable, [".png", ".npy", ".txt", ".onnx", ".json"])
         XCTAssertEqual(Set(writable).count, writable.count, "two writers for one extension")
     }
 

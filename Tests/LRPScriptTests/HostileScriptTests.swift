@@ -72,6 +72,22 @@ final class HostileScriptTests: ScratchFolderTestCase {
         XCTAssertTrue(result.standardError.contains("beyond the memory limit of 56 MiB"), result.standardError)
     }
 
+    func testManySmallTensorsMeetTheMemoryLimitToo() throws {
+        // Each tensor is under the size checked one by one (1 MiB); together they pass the limit.
+        let literal = "l = [" + Array(repeating: "zeros(100000)", count: 400).joined(separator: ", ") + "]\nprint 1"
+        let list = try runLRPS(["--memory-limit", "64M", "-e", literal])
+        assertFails(list, containing: "<expr>:1:")
+        XCTAssertTrue(list.standardError.contains("beyond the memory limit of 64 MiB"), list.standardError)
+        XCTAssertEqual(list.standardOutput, "")
+        let loop = try runLRPS(["--memory-limit", "64M", "-e", "l = 0\nfor i in range(1000)\n  l = [l, zeros(100000)]\nend\nprint 1"])
+        assertFails(loop, containing: "<expr>:3:")
+        XCTAssertTrue(loop.standardError.contains("beyond the memory limit of 64 MiB"), loop.standardError)
+        // Under the default limit the same script runs.
+        let allowed = try runLRPS(["-e", literal])
+        XCTAssertEqual(allowed.status, 0, allowed.standardError)
+        XCTAssertEqual(allowed.standardOutput, "1\n")
+    }
+
     func testATinyMemoryLimitIsNamedWhenLoadingMNIST() throws {
         let result = try runLRPS(["--memory-limit", "4", "-e", "m = load mnist \"\(repositoryRoot)/data/mnist\""])
         assertFails(result, containing: "t10k-images-idx3-ubyte.gz: ")

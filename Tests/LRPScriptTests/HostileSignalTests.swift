@@ -198,6 +198,22 @@ final class HostileSignalTests: ScratchFolderTestCase {
         XCTAssertEqual(try String(contentsOfFile: target, encoding: .utf8), "unchanged")
     }
 
+    func testAGrownHistoryFileIsTrimmedToItsLastEntries() throws {
+        let history = path("h")
+        for index in 0..<300 { appendHistory("x = \(index)", to: history, keeping: 100, trimmingAbove: 2000) }
+        let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "_HiStOrY_V2_")
+        XCTAssertLessThanOrEqual(lines.count - 1, 100)
+        XCTAssertLessThan(try FileManager.default.attributesOfItem(atPath: history)[.size] as! Int, 2000 + 20)
+        // The newest entries survive, in order and without gaps.
+        let entries = lines.dropFirst().map(String.init)
+        let expected = (300 - entries.count..<300).map { "x\\040=\\040\($0)" }
+        XCTAssertEqual(entries, expected)
+        XCTAssertGreaterThan(entries.count, 50)
+        // Permission bits stay private.
+        XCTAssertEqual((try FileManager.default.attributesOfItem(atPath: history)[.posixPermissions] as! Int) & 0o777, 0o600)
+    }
+
     func testTheREPLKeepsHistoryAcrossSessions() throws {
         for line in ["x = 41", "print x + 1"] {
             let repl = try terminal()

@@ -69,6 +69,20 @@ final class MalformedScriptTests: XCTestCase {
         }
     }
 
+    /// A Toolbox model ending in SoftMax (the usual case) is not malformed: `load network` drops
+    /// the SoftMax and prints a note; the network computes the logits.
+    func testToolboxFileEndingInSoftMaxLoadsWithANote() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("softmax-\(UUID().uuidString).txt")
+        try Data("Linear 2 2\n1 2 3 4\n0.5 -1\nSoftMax\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try runLRPS(["-e", "net = load network \"\(file.path)\"\nprint net\nprint (forward net tensor([[1, 1]]))"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("note: the final SoftMax dropped"), result.standardOutput)
+        XCTAssertFalse(result.standardOutput.lowercased().contains("softmax 2"), result.standardOutput)
+        // [1, 1] x [[1, 2], [3, 4]] + [0.5, -1] = [4.5, 5]: logits, not probabilities.
+        XCTAssertTrue(result.standardOutput.contains("4.5"), result.standardOutput)
+    }
+
     /// Deep nesting and long operator chains are errors, not a stack overflow (signal 11 at about
     /// 400 parentheses before the parser had a depth limit).
     func testDeeplyNestedExpressionIsAnErrorNotACrash() throws {

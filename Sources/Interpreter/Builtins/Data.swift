@@ -8,17 +8,21 @@ let dataBuiltins: [Builtin] = [
             details: """
             load mnist "data/mnist" split="t10k"   the MNIST images (scaled to [-1, 1]) and labels
             load network "models/tutorial/mlp"     a folder of tutorial weight files NAME-W.txt/NAME-B.txt,
-                                                   or an LRP Toolbox model file (.txt)
+                                                   an LRP Toolbox model file (.txt; a final SoftMax is
+                                                   dropped), or an ONNX model (.onnx)
             load tensor "x.npy"                    a numpy array (or .txt: numbers as numpy.savetxt writes them)
             load image "digit.png" range=[-1, 1]   a PNG as an H x W x C tensor (C = 1 gray, 3 colour),
                                                    p/255*2-1 like MNIST; range=[LOW, HIGH] to choose
             load images "folder" classes=10        a dataset of the PNGs in folder/LABEL/*.png
-            Without KIND: .npy is a tensor, .png an image, .txt a Toolbox model (its first word a layer
-            name) or else a text of numbers, a folder with *-W.txt files a network, a folder with MNIST
+            Without KIND: .npy is a tensor, .png an image, .onnx an ONNX model, .txt a Toolbox model (its
+            first word a layer name) or else a text of numbers, a folder with *-W.txt files a network, a folder with MNIST
             files a dataset, a folder of sub-folders of PNGs images.
             A tutorial folder becomes: its layers in name order with ReLU between them, 2x2 sum pooling
             (x0.5) after each ReLU between two convolutions, and, when the last layer is a convolution,
             a final flatten so the output is N x classes.
+            An ONNX model (from PyTorch's exporters, say) becomes lrps layers: batch norms are folded into
+            the convolution or linear layer before them, a Softmax at the output is dropped, and images are
+            N x H x W x C (ONNX's N x C x H x W is converted at the input). The load prints what it changed.
             """,
             keywords: ["split", "range", "classes"], wordKeywords: ["split"], nameArguments: .first) { c in
         try c.expectCount(1...2, usage: "load [KIND] PATH")
@@ -50,7 +54,9 @@ let dataBuiltins: [Builtin] = [
         c.evaluator.host.loading(resolved)
         switch contents {
         case .tensor(let x): return .tensor(x)
-        case .network(let loaded): return .network(NetworkValue(network: loaded.network, origin: path))
+        case .network(let loaded):
+            for note in loaded.notes { c.evaluator.host.write("note: \(note)\n") }
+            return .network(NetworkValue(network: loaded.network, origin: path, sampleShape: loaded.sampleShape))
         case .dataset(var dataset):
             if format.options.contains("classes") { dataset.name = "images \(path)" }  // named as written
             return .dataset(dataset)

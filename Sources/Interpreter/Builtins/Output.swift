@@ -26,6 +26,9 @@ let outputBuiltins: [Builtin] = [
             .txt: numbers as numpy.savetxt writes them: a matrix one row per line, else one value per line.
             .json: numbers, strings, booleans, lists, records, tensors and masks (nested arrays, up to
                   100000 values) for machines: save record(errors=76) "metrics.json".
+            .onnx: a network as an ONNX model (opset 13) for onnxruntime and other ONNX tools: save cnn
+                  "cnn.onnx". Images go in as N x C x H x W there; the input size is the one the network was
+                  loaded with (tutorial folders and ONNX files say it).
             Missing folders on the way to PATH are created.
             """,
             keywords: pictureKeywords, wordKeywords: ["map"]) { c in
@@ -69,7 +72,10 @@ let outputBuiltins: [Builtin] = [
                 try format.write(.tensor(x), to: resolved)
             case .record:
                 try format.write(.record(json!), to: resolved)
-            case .network, .dataset:
+            case .network:
+                let net = try c.network(0)
+                try format.write(.network(LoadedNetwork(network: net.network, architecture: .onnx, sampleShape: net.sampleShape, source: path)), to: resolved)
+            case .dataset:
                 throw c.fail("save: lrps cannot save a \(format.kind.rawValue) yet", argument: pathIndex)
             }
         } catch let error as LRPError {

@@ -1,4 +1,8 @@
 import CMalloc
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One memory budget for the whole process: tensors, decompressed files, parsed text.
 ///
@@ -28,9 +32,13 @@ public enum MemoryBudget {
     /// Bytes of data held now, beyond the baseline.
     public static var inUse: Int { Swift.max(0, heapInUse - baseline) }
 
-    /// Requests smaller than this are not checked: a check walks malloc's arenas, and small
-    /// allocations are covered by the slack between the limit and the machine.
+    /// Requests of this size or more are checked each time. A check walks malloc's arenas (tens
+    /// of microseconds on a fragmented heap), so smaller ones are checked at most once every
+    /// `smallCheckInterval`: many small tensors (a long list of them) still meet the limit, a few
+    /// milliseconds of allocation late at most.
     static let checkedSize = 1 << 20
+    static let smallCheckInterval = 5_000_000  // nanoseconds
+    private static let lastSmallCheck = Atomic<Int>(0)
 
     /// Bytes of heap in use now: glibc's allocated chunks, both from the heap and mmapped.
     static var heapInUse: Int {
@@ -41,11 +49,29 @@ public enum MemoryBudget {
     /// Throws `LRPError.tooLarge` when allocating `bytes` more would take the live heap past
     /// `limit`. `what` names the request ("a 20000x20000 tensor").
     public static func check(_ bytes: Int, for what: @autoclosure () -> String) throws {
-        guard bytes >= checkedSize else { return }
+        if bytes < checkedSize {
+            let now = monotonicNanoseconds()
+            let last = lastSmallCheck.load(ordering: .relaxed)
+            guard now - last >= smallCheckInterval,
+                  lastSmallCheck.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+        }
         let used = inUse
         guard bytes <= limit, used <= limit - bytes else {
-            throw LRPError.tooLarge("\(what()) needs \(byteSize(bytes)) more, but \(byteSize(used)) are in use: beyond the memory limit of \(byteSize(limit))")
+            let request = bytes < checkedSize ? ":" : " needs \(byteSize(bytes)) more, but"
+            throw LRPError.tooLarge("\(what())\(request) \(byteSize(used)) are in use: beyond the memory limit of \(byteSize(limit))")
         }
+    }
+
+    /// Throws when live data has passed the limit by small allocations (checked as small requests
+    /// are): the end of a statement asks, so that what it built is refused and not kept.
+    public static func checkInUse(by what: @autoclosure () -> String) throws {
+        try check(0, for: what())
+    }
+
+    private static func monotonicNanoseconds() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time.tv_sec * 1_000_000_000 + time.tv_nsec
     }
 
     /// Makes room for `extra` more elements in `array` (which grows by doubling), checking the

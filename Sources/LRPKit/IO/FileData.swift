@@ -28,9 +28,9 @@ public enum FileData {
         return try GzipInflater.inflate(bytes, path: path, limit: limit)
     }
 
-    /// The file's bytes as stored. Compressed files may be slightly larger than what they hold
+    /// The file's bytes as stored (ONNX external data is read so: raw floats may start like gzip). Compressed files may be slightly larger than what they hold
     /// (stored blocks, headers), hence the slack over `limit`.
-    private static func readRaw(_ path: String, limit: Int) throws -> [UInt8] {
+    static func readRaw(_ path: String, limit: Int = defaultLimit) throws -> [UInt8] {
         var info = stat()
         // stat before open: opening a FIFO would block.
         guard stat(path, &info) == 0 else { throw LRPError.file(path: path, systemMessage()) }

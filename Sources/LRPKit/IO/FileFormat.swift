@@ -103,6 +103,7 @@ public enum FileFormats {
         NumpyFormat(),
         ToolboxModelFormat(),   // before text tensors: both are .txt, the Toolbox one is sniffed by its layer names
         TextTensorFormat(),
+        ONNXFormat(),
         JSONFormat(),
         TutorialFolderFormat(),
         MNISTFolderFormat(),

@@ -9,6 +9,8 @@ public struct LoadedNetwork: Sendable {
         case cnn
         /// An LRP Toolbox plain-text model.
         case toolbox
+        /// An ONNX model (`.onnx`).
+        case onnx
     }
 
     public var network: Network
@@ -18,6 +20,12 @@ public struct LoadedNetwork: Sendable {
     public var sampleShape: [Int]?
     /// The folder or file it came from.
     public var source: String
+    /// What the load changed, for the user to read: batch norms folded, a final Softmax dropped.
+    public var notes: [String] = []
+
+    public init(network: Network, architecture: Architecture, sampleShape: [Int]?, source: String, notes: [String] = []) {
+        (self.network, self.architecture, self.sampleShape, self.source, self.notes) = (network, architecture, sampleShape, source, notes)
+    }
 }
 
 /// Reads networks: the tutorial's weight folders and LRP Toolbox text models.

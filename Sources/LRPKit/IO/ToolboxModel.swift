@@ -12,6 +12,17 @@ public enum ToolboxModel {
         try parse(FileData.read(path), path: path, droppingFinalSoftMax: droppingFinalSoftMax)
     }
 
+    /// `read` with a final `SoftMax` dropped; says whether there was one.
+    public static func readDroppingFinalSoftMax(_ path: String) throws -> (Network, Bool) {
+        let bytes = try FileData.read(path)
+        let network = try parse(bytes, path: path, droppingFinalSoftMax: true)
+        // parse refuses a SoftMax anywhere else, so a SoftMax line means the final one was dropped.
+        let hasSoftMax = bytes.split(separator: UInt8(ascii: "\n")).contains { line in
+            line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }).first.map { Array($0) == Array("SoftMax".utf8) } ?? false
+        }
+        return (network, hasSoftMax)
+    }
+
     /// The in-memory half of `read` (bytes already decompressed); `path` names them in errors.
     public static func parse(_ bytes: [UInt8], path: String, droppingFinalSoftMax: Bool = false) throws -> Network {
         let lines = NumberText.lines(bytes)

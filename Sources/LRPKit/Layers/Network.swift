@@ -1,6 +1,11 @@
-/// A sequence of layers, with the tutorial's three passes over the whole net.
+/// A sequence of layers, with the tutorial's three passes over the whole net; or, with `sources`, a
+/// directed acyclic graph of them (residual additions, concatenations: Network+Graph.swift).
 public struct Network: Sendable, CustomStringConvertible {
     public var layers: [any Layer]
+    /// For a graph: the values each layer reads, 0 being the network's input and `i + 1` the output
+    /// of layer `i` (so a layer reads only earlier values). nil: a sequence, layer `i` reads value `i`.
+    /// The network's output is the last layer's.
+    public internal(set) var sources: [[Int]]? = nil
 
     public init(_ layers: [any Layer]) {
         self.layers = layers
@@ -8,6 +13,7 @@ public struct Network: Sendable, CustomStringConvertible {
 
     /// The input of every layer and, last, the network's output (`layers.count + 1` tensors).
     public func activations(_ input: Tensor) throws -> [Tensor] {
+        if let sources { return try graphActivations(input, sources: sources) }
         var values = [input]
         values.reserveCapacity(layers.count + 1)
         for (index, layer) in layers.enumerated() {
@@ -17,6 +23,7 @@ public struct Network: Sendable, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) throws -> Tensor {
+        if sources != nil { return try activations(input)[layers.count] }
         // No activation is kept here, so a ReLU is fused into the Convolution or Linear before
         // it (rectified while in cache) or applied in place (copying only if `x` is shared).
         var x = input
@@ -48,6 +55,7 @@ public struct Network: Sendable, CustomStringConvertible {
 
     public func gradprop(_ gradient: Tensor, activations: [Tensor]) throws -> Tensor {
         try checkOutput(gradient, activations: activations, what: "gradient")
+        if let sources { return try graphGradprop(gradient, activations: activations, sources: sources) }
         var g = gradient
         for index in layers.indices.reversed() {
             g = try inLayer(index) { try layers[index].gradprop(g, input: activations[index]) }
@@ -63,6 +71,7 @@ public struct Network: Sendable, CustomStringConvertible {
     public func relprop(_ relevance: Tensor, activations: [Tensor], rules: RuleSet) throws -> Tensor {
         try checkOutput(relevance, activations: activations, what: "relevance")
         let assigned = try rules.rules(for: self)
+        if let sources { return try graphRelprop(relevance, activations: activations, rules: assigned, sources: sources) }
         var r = relevance
         for index in layers.indices.reversed() {
             // The layer's forward output is kept in the activations: its rule may reuse it.
@@ -85,7 +94,7 @@ public struct Network: Sendable, CustomStringConvertible {
     }
 
     /// Runs `body` and names the layer in any error it throws.
-    private func inLayer<T>(_ index: Int, _ body: () throws -> T) throws -> T {
+    func inLayer<T>(_ index: Int, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as LRPError {
             if case .layer = error { throw error }
             // Layers name themselves in their errors ("linear 784->300: ..."); the prefix says it once.

@@ -16,6 +16,9 @@ struct ToolboxModelFormat: FileFormat {
     }
 
     func read(_ path: String, options: ReadOptions) throws -> FileContents {
-        .network(LoadedNetwork(network: try ToolboxModel.read(path), architecture: .toolbox, sampleShape: nil, source: path))
+        // A Toolbox model usually ends in SoftMax (it was trained so); LRP explains the logits.
+        let (network, dropped) = try ToolboxModel.readDroppingFinalSoftMax(path)
+        return .network(LoadedNetwork(network: network, architecture: .toolbox, sampleShape: nil, source: path,
+                                      notes: dropped ? ["the final SoftMax dropped: LRP explains the logits"] : []))
     }
 }
