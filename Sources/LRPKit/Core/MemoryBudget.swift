@@ -40,11 +40,18 @@ public enum MemoryBudget {
     static let smallCheckInterval = 5_000_000  // nanoseconds
     private static let lastSmallCheck = Atomic<Int>(0)
 
-    /// Bytes of heap in use now: glibc's allocated chunks, both from the heap and mmapped.
+    /// Bytes of heap in use now: glibc's allocated chunks, both from the heap and mmapped; under
+    /// a sanitizer (which replaces malloc, so glibc's figures stay 0), the sanitizer allocator's.
     static var heapInUse: Int {
+        if let sanitizerAllocatedBytes { return sanitizerAllocatedBytes() }
         let info = mallinfo2()
         return Int(info.uordblks) + Int(info.hblkhd)
     }
+
+    private static let sanitizerAllocatedBytes: (@convention(c) () -> Int)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__sanitizer_get_current_allocated_bytes") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) () -> Int).self)
+    }()
 
     /// Throws `LRPError.tooLarge` when allocating `bytes` more would take the live heap past
     /// `limit`. `what` names the request ("a 20000x20000 tensor").

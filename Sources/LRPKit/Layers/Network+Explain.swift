@@ -21,12 +21,13 @@ extension Network {
             throw LRPError.shapeMismatch(operation: "explain",
                 "targets \(describe(shape: targets.shape)) do not match \(describe(shape: inputs.shape)) inputs")
         }
+        let prepared = try prepare(rules)  // once, not per slice
         return try Batching.map(count: inputs.rank == 0 ? 0 : inputs.shape[0], batchSize: batchSize) { range in
             let x = try inputs.samples(range)
             let activations = try self.activations(x)
             let y = activations[self.layers.count]
             let t = try targets.map { try $0.samples(range).reshaped(y.shape) } ?? Network.oneHotOfArgmax(y)
-            return try self.relprop(y * t, activations: activations, rules: rules)
+            return try self.relprop(y * t, activations: activations, prepared: prepared)
         }
     }
 

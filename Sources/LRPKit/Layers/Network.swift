@@ -69,14 +69,37 @@ public struct Network: Sendable, CustomStringConvertible {
     }
 
     public func relprop(_ relevance: Tensor, activations: [Tensor], rules: RuleSet) throws -> Tensor {
-        try checkOutput(relevance, activations: activations, what: "relevance")
+        try relprop(relevance, activations: activations, prepared: prepare(rules))
+    }
+
+    /// Each layer's rule, with the linear maps' modified weights made once (see `PreparedRule`):
+    /// a pass over a data set prepares them before its slices.
+    struct PreparedRules: Sendable {
+        let rules: [Rule]
+        let linear: [PreparedRule?]
+    }
+
+    func prepare(_ rules: RuleSet) throws -> PreparedRules {
         let assigned = try rules.rules(for: self)
-        if let sources { return try graphRelprop(relevance, activations: activations, rules: assigned, sources: sources) }
+        let linear = try layers.indices.map { index -> PreparedRule? in
+            guard let map = layers[index] as? any LinearMap else { return nil }
+            return try inLayer(index) { try map.prepare(assigned[index]) }
+        }
+        return PreparedRules(rules: assigned, linear: linear)
+    }
+
+    func relprop(_ relevance: Tensor, activations: [Tensor], prepared: PreparedRules) throws -> Tensor {
+        try checkOutput(relevance, activations: activations, what: "relevance")
+        if let sources { return try graphRelprop(relevance, activations: activations, rules: prepared.rules, sources: sources) }
         var r = relevance
         for index in layers.indices.reversed() {
             // The layer's forward output is kept in the activations: its rule may reuse it.
+            let (input, output) = (activations[index], activations[index + 1])
             r = try inLayer(index) {
-                try layers[index].relprop(r, input: activations[index], output: activations[index + 1], rule: assigned[index])
+                if let rule = prepared.linear[index], let map = layers[index] as? any LinearMap {
+                    return try map.relprop(r, input: input, output: output, prepared: rule)
+                }
+                return try layers[index].relprop(r, input: input, output: output, rule: prepared.rules[index])
             }
         }
         return r

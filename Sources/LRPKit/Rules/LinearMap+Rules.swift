@@ -11,18 +11,44 @@
 extension LinearMap {
     /// `output`, the layer's forward output `f(input; weight, bias)` when known, only saves work.
     public func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, rule: Rule) throws -> Tensor {
+        try relprop(relevance, input: input, output: output, prepared: prepare(rule))
+    }
+
+    /// The rule's recipe with its terms' weights transformed (and the constant terms' weights
+    /// combined) once: a pass over a data set prepares each layer once, not once per slice (for
+    /// the MLP's first layer that was four passes over 235,000 weights per 64 digits).
+    func prepare(_ rule: Rule) throws -> PreparedRule {
         guard let recipe = rule.recipe else {
             throw LRPError.invalidArgument("rule \(rule) does not apply to \(kind); use a rule for linear maps (zplus, zB, alphabeta, lrp0, epsilon, gamma, wsquare, flat)")
         }
         try rule.validate()
+        let weights = recipe.parts.map { part in part.terms.map { $0.parameters.apply(weight) } }
+        let combined = recipe.parts.indices.map { p -> Tensor? in
+            // sum_t sign_t * c_t * W_t over the constant-input terms: their one backward run.
+            let part = recipe.parts[p]
+            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constantValues != nil }
+            // (Constants per channel do not combine: their terms run backward one by one.)
+            guard !constantTerms.isEmpty, constantTerms.allSatisfy({ part.terms[$0].input.constant != nil }) else { return nil }
+            var sum = [Float](repeating: 0, count: weight.count)
+            for k in constantTerms {
+                let c = part.terms[k].input.constant! * part.terms[k].sign
+                weights[p][k].scalars.withUnsafeBufferPointer { w in
+                    for i in sum.indices { sum[i] += c * w[i] }
+                }
+            }
+            return Tensor(unchecked: weight.shape, scalars: sum)
+        }
+        return PreparedRule(recipe: recipe, weights: weights, combined: combined)
+    }
+
+    func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, prepared: PreparedRule) throws -> Tensor {
         var result: [Float]? = nil
         var ownOutput = output  // the layer's own output, for parts that split by its sign
-        for part in recipe.parts {
+        for (p, part) in prepared.recipe.parts.enumerated() {
             guard !part.terms.isEmpty else { continue }
-            // Transform each term's parameters once per call, not per sample.
-            let weights = part.terms.map { $0.parameters.apply(weight) }
-            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constant != nil }
-            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constant == nil }
+            let weights = prepared.weights[p]
+            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constantValues != nil }
+            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constantValues == nil }
             let dataInputs = dataTerms.map { k in part.terms[k].input.applied(to: input) }
             func termBias(_ k: Int) -> Tensor? {
                 part.usesBias && k == 0 ? bias.map(part.terms[k].parameters.apply) : nil
@@ -53,8 +79,7 @@ extension LinearMap {
                 let one = try input.oneSample()
                 for k in constantTerms {
                     let term = part.terms[k]
-                    let filled = Tensor(unchecked: one.shape, scalars: [Float](repeating: term.input.constant!, count: one.count))
-                    let zk = try apply(filled, weight: weights[k], bias: termBias(k))
+                    let zk = try apply(term.input.filled(one.shape)!, weight: weights[k], bias: termBias(k))
                     offset = try offset.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
             }
@@ -87,16 +112,16 @@ extension LinearMap {
                 var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
                 accumulate(&result, &g, times: dataInputs[j], sign: part.terms[k].sign)
             }
-            if !constantTerms.isEmpty {
-                // One backward run with the combined weight sum_t sign_t * c_t * W_t.
-                var combined = [Float](repeating: 0, count: weight.count)
+            if prepared.combined[p] == nil {
+                // Constants per channel (z^B's per-channel box): one backward run per term.
                 for k in constantTerms {
-                    let c = part.terms[k].input.constant! * part.terms[k].sign
-                    weights[k].scalars.withUnsafeBufferPointer { w in
-                        for i in combined.indices { combined[i] += c * w[i] }
-                    }
+                    var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
+                    accumulate(&result, &g, times: try part.terms[k].input.filled(input.shape)!, sign: part.terms[k].sign)
                 }
-                var g = try applyTransposed(s, weight: Tensor(unchecked: weight.shape, scalars: combined), inputShape: input.shape)
+            }
+            if let combined = prepared.combined[p] {
+                // One backward run with the combined weight sum_t sign_t * c_t * W_t.
+                var g = try applyTransposed(s, weight: combined, inputShape: input.shape)
                 accumulate(&result, &g, times: nil, sign: 1)
             }
         }
@@ -120,6 +145,14 @@ extension LinearMap {
         case (nil, _?): return .recompute
         }
     }
+}
+
+/// A linear-map rule ready to run on one layer: its recipe, each term's weights (per part, per
+/// term) and, per part, the combined weight of its constant-input terms (nil when it has none).
+struct PreparedRule: Sendable {
+    let recipe: Recipe
+    let weights: [[Tensor]]
+    let combined: [Tensor?]
 }
 
 /// What a data term can take from the layer's forward output `f(X; weight, bias)`.
