@@ -283,9 +283,16 @@ final class FastPathTests: XCTestCase {
             let (xp, xn) = (x.maximum(0), x.minimum(0))
             let s = divide(r, try signed(f(xp, v, b.map { $0.maximum(0) }) + f(xn, u, nil), 1e-6))
             return try xp * g(s, v) + xn * g(s, u)
-        case .zB(let low, let high):
+        case .zB, .zBox:
             let (v, u) = (w.maximum(0), w.minimum(0))
-            let (l, h) = (filled(low), filled(high))
+            let (l, h): (Tensor, Tensor)
+            if case .zB(let low, let high) = rule {
+                (l, h) = (filled(low), filled(high))
+            } else if case .zBox(let low, let high) = rule {
+                // Bound c of channel j at every position whose last index is j (one value: everywhere).
+                let perChannel = { (v: [Float]) in try! Tensor(shape: x.shape, scalars: (0..<x.count).map { v[$0 % v.count] }) }
+                (l, h) = (perChannel(low), perChannel(high))
+            } else { preconditionFailure() }
             let z = try f(x, w, nil) - f(l, v, nil) - f(h, u, nil) + 1e-9
             let s = divide(r, z)
             return try x * g(s, w) - l * g(s, v) - h * g(s, u)

@@ -8,12 +8,36 @@ let ruleBuiltins: [Builtin] = [
             "zennit's ZPlus: z+ for signed inputs (positive weights on positive inputs, negative on negative).",
             bareCall: true) { c in try plain(&c, .zPlusSigned) },
     Builtin("zB", .rules, usage: "zB(LOW, HIGH)", "z^B rule for inputs in the box [LOW, HIGH]; bare zB is zB(-1, 1).",
-            bareCall: true) { c in
+            details: """
+            LOW and HIGH may be lists (or tensors) of one value per channel, the last axis of the layer's
+            input (C of N x H x W x C), as zennit's ZBox with tensors. For images in [0, 1] normalised by
+            (x - mean) / std per channel, zB(mean=M, std=S) is zB((0 - M) / S, (1 - M) / S).
+            """,
+            keywords: ["mean", "std"], bareCall: true) { c in
+        if c.keyword("mean") != nil || c.keyword("std") != nil {
+            guard c.arguments.isEmpty, let mean = c.keyword("mean"), let std = c.keyword("std") else {
+                throw c.fail("zB takes mean= and std= together, without bounds: zB(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])")
+            }
+            let m = try channelValues(c, mean, "mean=", argument: c.keywordIndex("mean"))
+            let s = try channelValues(c, std, "std=", argument: c.keywordIndex("std"))
+            do { return .rule(try Rule.zBox(normalisedFrom: m, std: s)) } catch let error as LRPError {
+                throw c.fail(error.description, argument: c.keywordIndex("std"))
+            }
+        }
         try c.expectCount(0...2, usage: "zB(LOW, HIGH)")
         guard c.arguments.count != 1 else { throw c.fail("zB takes both bounds: zB(LOW, HIGH)") }
-        let low = c.arguments.isEmpty ? -1 : try c.number(0, "LOW")
-        let high = c.arguments.isEmpty ? 1 : try c.number(1, "HIGH")
-        return try checked(c, .zB(low: Float(low), high: Float(high)))
+        if c.arguments.isEmpty { return .rule(.zB(low: -1, high: 1)) }
+        let low = try channelValues(c, c.value(0), "LOW", argument: 0)
+        let high = try channelValues(c, c.value(1), "HIGH", argument: 1)
+        let isNumber = { (v: Value) -> Bool in if case .number = v { return true }; return false }
+        if isNumber(c.value(0)), isNumber(c.value(1)) { return try checked(c, .zB(low: low[0], high: high[0])) }
+        // Per channel; a single number stands for every channel.
+        let channels = Swift.max(low.count, high.count)
+        guard low.count == channels || low.count == 1, high.count == channels || high.count == 1 else {
+            throw c.fail("zB: LOW has \(low.count) values and HIGH \(high.count); give one per channel for both", argument: 1)
+        }
+        return try checked(c, .zBox(low: low.count == 1 ? Array(repeating: low[0], count: channels) : low,
+                                    high: high.count == 1 ? Array(repeating: high[0], count: channels) : high))
     },
     Builtin("alphabeta", .rules, usage: "alphabeta | alphabeta(ALPHA, BETA)",
             "Bare: the section 3.3 preset (zB(-1,1) first, alphabeta(2,1) above). With arguments: the LRP-alpha-beta rule.",
@@ -54,6 +78,15 @@ private func checked(_ c: Call, _ rule: Rule) throws -> Value {
         throw error
     }
     return .rule(rule)
+}
+
+/// A number or a list/vector of one value per channel.
+private func channelValues(_ c: Call, _ value: Value, _ what: String, argument: Int?) throws -> [Float] {
+    let t = try c.asTensor(value, what: what, argument: argument)
+    guard t.rank <= 1, t.count >= 1 else {
+        throw c.fail("zB: \(what) must be a number or a list of one number per channel, got shape \(describe(shape: t.shape))", argument: argument)
+    }
+    return t.scalars
 }
 
 private func plain(_ c: inout Call, _ rule: Rule) throws -> Value {

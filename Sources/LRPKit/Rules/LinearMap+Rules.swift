@@ -26,8 +26,9 @@ extension LinearMap {
         let combined = recipe.parts.indices.map { p -> Tensor? in
             // sum_t sign_t * c_t * W_t over the constant-input terms: their one backward run.
             let part = recipe.parts[p]
-            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constant != nil }
-            guard !constantTerms.isEmpty else { return nil }
+            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constantValues != nil }
+            // (Constants per channel do not combine: their terms run backward one by one.)
+            guard !constantTerms.isEmpty, constantTerms.allSatisfy({ part.terms[$0].input.constant != nil }) else { return nil }
             var sum = [Float](repeating: 0, count: weight.count)
             for k in constantTerms {
                 let c = part.terms[k].input.constant! * part.terms[k].sign
@@ -45,8 +46,8 @@ extension LinearMap {
         for (p, part) in prepared.recipe.parts.enumerated() {
             guard !part.terms.isEmpty else { continue }
             let weights = prepared.weights[p]
-            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constant != nil }
-            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constant == nil }
+            let constantTerms = part.terms.indices.filter { part.terms[$0].input.constantValues != nil }
+            let dataTerms = part.terms.indices.filter { part.terms[$0].input.constantValues == nil }
             let dataInputs = dataTerms.map { k in part.terms[k].input.applied(to: input) }
             func termBias(_ k: Int) -> Tensor? {
                 part.usesBias && k == 0 ? bias.map(part.terms[k].parameters.apply) : nil
@@ -77,8 +78,7 @@ extension LinearMap {
                 let one = try input.oneSample()
                 for k in constantTerms {
                     let term = part.terms[k]
-                    let filled = Tensor(unchecked: one.shape, scalars: [Float](repeating: term.input.constant!, count: one.count))
-                    let zk = try apply(filled, weight: weights[k], bias: termBias(k))
+                    let zk = try apply(term.input.filled(one.shape)!, weight: weights[k], bias: termBias(k))
                     offset = try offset.map { try $0.adding(zk, scaledBy: term.sign) } ?? (term.sign == 1 ? zk : zk * term.sign)
                 }
             }
@@ -97,6 +97,13 @@ extension LinearMap {
             for (j, k) in dataTerms.enumerated() {
                 var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
                 accumulate(&result, &g, times: dataInputs[j], sign: part.terms[k].sign)
+            }
+            if prepared.combined[p] == nil {
+                // Constants per channel (z^B's per-channel box): one backward run per term.
+                for k in constantTerms {
+                    var g = try applyTransposed(s, weight: weights[k], inputShape: input.shape)
+                    accumulate(&result, &g, times: try part.terms[k].input.filled(input.shape)!, sign: part.terms[k].sign)
+                }
             }
             if let combined = prepared.combined[p] {
                 // One backward run with the combined weight sum_t sign_t * c_t * W_t.

@@ -10,10 +10,7 @@ extension Recipe {
                           firstDenominator: inout Tensor?) throws -> Tensor {
         var result = Tensor(unchecked: x.shape, scalars: [Float](repeating: 0, count: x.count))
         for part in parts where !part.terms.isEmpty {
-            let inputs = part.terms.map { term -> Tensor in
-                if let c = term.input.constant { return Tensor(unchecked: x.shape, scalars: [Float](repeating: c, count: x.count)) }
-                return term.input.applied(to: x)
-            }
+            let inputs = try part.terms.map { term -> Tensor in try term.input.filled(x.shape) ?? term.input.applied(to: x) }
             let weights = part.terms.map { $0.parameters.apply(layer.weight) }
             var z: Tensor?
             for (k, term) in part.terms.enumerated() {

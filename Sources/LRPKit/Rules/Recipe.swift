@@ -14,6 +14,7 @@ struct Recipe {
         case data                  // X
         case shifted(Float)        // X + c (alpha-beta's X + 1e-9)
         case constant(Float)       // c everywhere, shaped like X (bounds, or ones for w^2 / flat)
+        case perChannel([Float])   // c[channel] along X's last axis (per-channel z^B bounds)
         case positivePart          // max(0, X)
         case negativePart          // min(0, X)
 
@@ -23,10 +24,33 @@ struct Recipe {
             return nil
         }
 
+        /// The values of an input that is the same for every sample: one (a constant) or one per
+        /// channel; nil for inputs that depend on the data.
+        var constantValues: [Float]? {
+            switch self {
+            case .constant(let c): return [c]
+            case .perChannel(let values): return values
+            case .data, .shifted, .positivePart, .negativePart: return nil
+            }
+        }
+
+        /// A constant input of the given shape (nil for data inputs); channel values must fit its
+        /// last axis.
+        func filled(_ shape: [Int]) throws -> Tensor? {
+            guard let values = constantValues else { return nil }
+            guard values.count == 1 || values.count == shape.last else {
+                throw LRPError.shapeMismatch(operation: "zB",
+                    "bounds for \(values.count) channels do not fit an input of shape \(describe(shape: shape)) (\(shape.last ?? 0) channels, the last axis)")
+            }
+            let (count, channels) = (shape.reduce(1, *), values.count)
+            if channels == 1 { return Tensor(unchecked: shape, scalars: [Float](repeating: values[0], count: count)) }
+            return Tensor(unchecked: shape, scalars: (0..<count).map { values[$0 % channels] })
+        }
+
         /// The term's input for layer input `x` (a constant input: `x` itself; callers fill it).
         func applied(to x: Tensor) -> Tensor {
             switch self {
-            case .data, .constant: return x
+            case .data, .constant, .perChannel: return x
             case .shifted(let c): return x + c
             case .positivePart: return x.maximum(0)
             case .negativePart: return x.minimum(0)
@@ -103,11 +127,9 @@ extension Rule {
                 Term(input: .negativePart, parameters: .negative(ceiling: 0)),
             ], usesBias: true, stabiliser: .signed(1e-6))])
         case .zB(let low, let high):
-            return Recipe(parts: [.init(terms: [
-                Term(input: .data, parameters: .original),
-                Term(input: .constant(low), parameters: .positive(floor: 0), sign: -1),
-                Term(input: .constant(high), parameters: .negative(ceiling: 0), sign: -1),
-            ], stabiliser: .add(1e-9))])
+            return .zB(low: .constant(low), high: .constant(high))
+        case .zBox(let low, let high):
+            return .zB(low: .perChannel(low), high: .perChannel(high))
         case .alphaBeta(let alpha, let beta):
             // The tutorial's placement: weights clipped at +-1e-9, input shifted by 1e-9, no Z term.
             return Recipe(parts: [
@@ -125,5 +147,17 @@ extension Rule {
         case .winnerTakeAll, .identity:
             return nil
         }
+    }
+}
+
+extension Recipe {
+    /// z^B: the data through the weights, minus the low bound through the positive weights and the
+    /// high bound through the negative ones (no bias: zennit's clamped biases cancel in Z).
+    static func zB(low: Input, high: Input) -> Recipe {
+        Recipe(parts: [.init(terms: [
+            Term(input: .data, parameters: .original),
+            Term(input: low, parameters: .positive(floor: 0), sign: -1),
+            Term(input: high, parameters: .negative(ceiling: 0), sign: -1),
+        ], stabiliser: .add(1e-9))])
     }
 }

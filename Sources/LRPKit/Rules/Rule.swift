@@ -16,6 +16,10 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case zPlusSigned
     /// z^B for inputs in the box [low, high].
     case zB(low: Float, high: Float)
+    /// z^B with a box per channel (the last axis of the layer's input, C of N x H x W x C), as
+    /// zennit's `ZBox` with tensors: for inputs in [0, 1] normalised by `(x - mean) / std`, the
+    /// bounds are `(0 - mean) / std` and `(1 - mean) / std` (`zBox(normalisedFrom:)`).
+    case zBox(low: [Float], high: [Float])
     /// LRP-alpha-beta with the tutorial's stabilisers (section 3.3).
     case alphaBeta(alpha: Float, beta: Float)
     /// w^2: relevance spread by squared weights, independent of the input.
@@ -35,6 +39,9 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
         case .zPlus: return "zplus"
         case .zPlusSigned: return "zplussigned"
         case .zB(let l, let h): return "zB(\(formatNumber(l)), \(formatNumber(h)))"
+        case .zBox(let l, let h):
+            func list(_ v: [Float]) -> String { "[" + v.map { formatNumber($0) }.joined(separator: ", ") + "]" }
+            return "zB(\(list(l)), \(list(h)))"
         case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
         case .wSquare: return "wsquare"
         case .flat: return "flat"
@@ -47,7 +54,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 extension Rule {
     /// A rule's case without its parameters; the language's name for it.
     public enum Name: String, CaseIterable, Sendable {
-        case lrp0, epsilon, gamma, zplus, zplussigned, zB, alphabeta, wsquare, flat, wta, identity
+        case lrp0, epsilon, gamma, zplus, zplussigned, zB, zbox, alphabeta, wsquare, flat, wta, identity
     }
 
     public var name: Name {
@@ -58,6 +65,7 @@ extension Rule {
         case .zPlus: return .zplus
         case .zPlusSigned: return .zplussigned
         case .zB: return .zB
+        case .zBox: return .zbox
         case .alphaBeta: return .alphabeta
         case .wSquare: return .wsquare
         case .flat: return .flat
@@ -75,6 +83,7 @@ extension Rule {
         case .zplus: return .zPlus
         case .zplussigned: return .zPlusSigned
         case .zB: return .zB(low: -1, high: 1)
+        case .zbox: return .zBox(low: [-1], high: [1])  // one channel broadcasts; RuleTests tries several
         case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
         case .wsquare: return .wSquare
         case .flat: return .flat
@@ -108,6 +117,16 @@ extension Rule {
             guard low < high else {
                 throw LRPError.invalidRule(rule: "zB", parameter: nil, "the low bound \(formatNumber(low)) must be below the high bound \(formatNumber(high))")
             }
+        case .zBox(let low, let high):
+            guard !low.isEmpty, low.count == high.count else {
+                throw LRPError.invalidRule(rule: "zB", parameter: nil, "the bounds must be two lists of one value per channel, got \(low.count) and \(high.count) values")
+            }
+            if let c = low.indices.first(where: { !low[$0].isFinite || !high[$0].isFinite }) {
+                throw LRPError.invalidRule(rule: "zB", parameter: low[c].isFinite ? 1 : 0, "the bounds of channel \(c) must be finite numbers (got \(formatNumber(low[c])), \(formatNumber(high[c])))")
+            }
+            if let c = low.indices.first(where: { !(low[$0] < high[$0]) }) {
+                throw LRPError.invalidRule(rule: "zB", parameter: nil, "channel \(c): the low bound \(formatNumber(low[c])) must be below the high bound \(formatNumber(high[c]))")
+            }
         case .alphaBeta(let alpha, let beta):
             try finite(alpha, beta, rule: "alphabeta")
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
@@ -116,5 +135,21 @@ extension Rule {
         case .lrp0, .zPlus, .zPlusSigned, .wSquare, .flat, .winnerTakeAll, .identity:
             break
         }
+    }
+}
+
+extension Rule {
+    /// z^B for inputs that were in [0, 1] before `(x - mean) / std` per channel (how torchvision
+    /// normalises images): the box is `(0 - mean) / std` to `(1 - mean) / std`, channel by channel.
+    public static func zBox(normalisedFrom mean: [Float], std: [Float]) throws -> Rule {
+        guard mean.count == std.count, !mean.isEmpty else {
+            throw LRPError.invalidRule(rule: "zB", parameter: nil, "mean and std must give one value per channel, got \(mean.count) and \(std.count)")
+        }
+        guard std.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw LRPError.invalidRule(rule: "zB", parameter: nil, "std must be positive (got \(std.map { formatNumber($0) }.joined(separator: ", ")))")
+        }
+        let rule = Rule.zBox(low: zip(mean, std).map { (0 - $0) / $1 }, high: zip(mean, std).map { (1 - $0) / $1 })
+        try rule.validate()
+        return rule
     }
 }
