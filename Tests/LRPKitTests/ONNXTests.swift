@@ -9,7 +9,7 @@ import CZlib
 final class ONNXTests: XCTestCase {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/onnx").path
-    static let names = ["mlp", "lenet", "rescnn", "poolnet"]
+    static let names = ["mlp", "lenet", "rescnn", "poolnet", "padnet"]
     static let exporters = ["ts", "dynamo"]
 
     func fixture(_ name: String) -> String { "\(Self.folder)/\(name)" }
@@ -106,7 +106,7 @@ final class ONNXTests: XCTestCase {
     /// Graph networks (the residual and concatenating fixtures) written and read back: the same
     /// layers, wiring and outputs.
     func testGraphNetworksRoundTrip() throws {
-        for name in ["rescnn-ts", "poolnet-dynamo", "lenet-ts"] {
+        for name in ["rescnn-ts", "poolnet-dynamo", "lenet-ts", "padnet-ts", "padnet-dynamo"] {
             let (network, sampleShape, _) = try ONNXModel.read(fixture("\(name).onnx"))
             let path = "\(temporary!)/\(name).onnx"
             try ONNXModel.write(network, sampleShape: sampleShape, to: path)

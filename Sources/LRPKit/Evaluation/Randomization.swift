@@ -27,7 +27,7 @@ public enum Randomization {
             } else if let conv = layers[index] as? Convolution {
                 let w = try redraw(conv.weight)
                 layers[index] = try Convolution(weight: w, bias: try redraw(conv.bias ?? Tensor.zeros([conv.outputChannels])),
-                                                stride: conv.stride, padding: conv.padding, padValue: conv.padValue)
+                                                stride: conv.stride, pads: conv.pads, padValue: conv.padValue)
             } else {
                 throw LRPError.invalidArgument("randomisation: layer \(index + 1) (\(layers[index].description)) has weights of a kind it cannot re-draw")
             }

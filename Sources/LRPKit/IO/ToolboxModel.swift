@@ -144,18 +144,20 @@ public enum ToolboxModel {
                 text += try values(linear.weight, "weight", layer: index)
                 text += try values(linear.bias ?? Tensor.zeros([linear.outputCount]), "bias", layer: index)
             case let convolution as Convolution:
-                guard convolution.padding == 0 else { throw unsupported("the format has no padding") }
+                guard convolution.pads == [0, 0, 0, 0] else { throw unsupported("the format has no padding") }
                 let s = convolution.weight.shape
                 text += "Convolution \(s[0]) \(s[1]) \(s[2]) \(s[3]) \(convolution.stride) \(convolution.stride)\n"
                 text += try values(convolution.weight, "weight", layer: index)
                 text += try values(convolution.bias ?? Tensor.zeros([s[3]]), "bias", layer: index)
             case let pooling as SumPooling:
+                guard pooling.pads == [0, 0, 0, 0] else { throw unsupported("the format has no padding") }
                 let expected = Float(1 / Double(pooling.size * pooling.size).squareRoot())
                 guard abs(pooling.scale - expected) <= 1e-6 * expected else {
                     throw unsupported("the format's SumPool scales by 1/sqrt(h*w) = \(formatNumber(expected)), this layer by \(formatNumber(pooling.scale))")
                 }
                 text += "SumPool \(pooling.size) \(pooling.size) \(pooling.stride) \(pooling.stride)\n"
             case let pooling as MaxPooling:
+                guard pooling.pads == [0, 0, 0, 0] else { throw unsupported("the format has no padding") }
                 text += "MaxPool \(pooling.size) \(pooling.size) \(pooling.stride) \(pooling.stride)\n"
             case is ReLU:
                 text += "Rect\n"

@@ -1,5 +1,6 @@
 /// A 2-D convolution (cross-correlation, no kernel flip) over NHWC input with weights
-/// `kh x kw x in x out`, a stride, and optional padding with a constant value.
+/// `kh x kw x in x out`, a stride, and optional padding with a constant value (the same on every
+/// side, or per side: ONNX's asymmetric pads, e.g. torch's `padding='same'` with an even kernel).
 ///
 /// Computed as im2col + one matrix product: the columns' order (ky, kx, c) matches the weight's C
 /// order, so the weight is used as a `(kh*kw*in) x out` matrix without copying.
@@ -7,10 +8,20 @@ public struct Convolution: LinearMap {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
-    public let padding: Int
+    /// Padding rows and columns per side: top, left, bottom, right.
+    public let pads: [Int]
     public let padValue: Float
 
+    /// The padding when it is the same on every side (else the top padding; see `pads`).
+    public var padding: Int { pads[0] }
+    public var isSymmetricallyPadded: Bool { pads.allSatisfy { $0 == pads[0] } }
+
     public init(weight: Tensor, bias: Tensor, stride: Int = 1, padding: Int = 0, padValue: Float = 0) throws {
+        try self.init(weight: weight, bias: bias, stride: stride, pads: [padding, padding, padding, padding], padValue: padValue)
+    }
+
+    /// `pads`: top, left, bottom, right.
+    public init(weight: Tensor, bias: Tensor, stride: Int = 1, pads: [Int], padValue: Float = 0) throws {
         guard weight.rank == 4 else {
             throw LRPError.shapeMismatch(operation: "conv",
                 "weight must be kh x kw x in x out, got \(describe(shape: weight.shape))")
@@ -19,13 +30,13 @@ public struct Convolution: LinearMap {
             throw LRPError.shapeMismatch(operation: "conv",
                 "bias of \(bias.count) values does not fit weight \(describe(shape: weight.shape))")
         }
-        guard stride >= 1, padding >= 0 else {
-            throw LRPError.invalidArgument("conv: stride must be >= 1 and padding >= 0 (got \(stride), \(padding))")
+        guard stride >= 1, pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else {
+            throw LRPError.invalidArgument("conv: stride must be >= 1 and padding >= 0 (got \(stride), \(pads))")
         }
         self.weight = weight
         self.bias = try bias.reshaped([weight.shape[3]])
         self.stride = stride
-        self.padding = padding
+        self.pads = pads
         self.padValue = padValue
     }
 
@@ -38,13 +49,17 @@ public struct Convolution: LinearMap {
     public var description: String {
         var text = "conv \(describe(shape: weight.shape))"
         if stride != 1 { text += " stride \(stride)" }
-        if padding != 0 { text += " pad \(padding) value \(formatNumber(padValue))" }
+        if !isSymmetricallyPadded {
+            text += " pad \(pads.map(String.init).joined(separator: ",")) value \(formatNumber(padValue))"
+        } else if padding != 0 {
+            text += " pad \(padding) value \(formatNumber(padValue))"
+        }
         return text
     }
 
     private func checkInput(_ shape: [Int]) throws {
         guard shape.count == 4, shape[3] == inputChannels,
-              shape[1] + 2 * padding >= kernelHeight, shape[2] + 2 * padding >= kernelWidth else {
+              shape[1] + pads[0] + pads[2] >= kernelHeight, shape[2] + pads[1] + pads[3] >= kernelWidth else {
             throw LRPError.shapeMismatch(operation: description,
                 "expects N x H x W x \(inputChannels) input with H, W >= the kernel, got \(describe(shape: shape))")
         }
@@ -190,13 +205,19 @@ public struct Convolution: LinearMap {
 
 /// The index arithmetic of one convolution over one input shape (unpadded input; padding virtual).
 struct ConvolutionGeometry {
-    let n, h, w, c, kh, kw, stride, padding, oh, ow: Int
+    /// `padTop`, `padLeft`: where the first window starts; the bottom and right padding only
+    /// add output rows and columns (reads beyond the input take the pad value).
+    let n, h, w, c, kh, kw, stride, padTop, padLeft, oh, ow: Int
+    let isPadded: Bool
 
     init(_ layer: Convolution, _ shape: [Int]) {
         (n, h, w, c) = (shape[0], shape[1], shape[2], shape[3])
-        (kh, kw, stride, padding) = (layer.kernelHeight, layer.kernelWidth, layer.stride, layer.padding)
-        oh = (h + 2 * padding - kh) / stride + 1
-        ow = (w + 2 * padding - kw) / stride + 1
+        (kh, kw, stride) = (layer.kernelHeight, layer.kernelWidth, layer.stride)
+        let pads = layer.pads
+        (padTop, padLeft) = (pads[0], pads[1])
+        isPadded = pads.contains { $0 != 0 }
+        oh = (h + pads[0] + pads[2] - kh) / stride + 1
+        ow = (w + pads[1] + pads[3] - kw) / stride + 1
     }
 
     var patch: Int { kh * kw * c }
@@ -205,7 +226,7 @@ struct ConvolutionGeometry {
     /// Images per im2col block: about 256 KB of columns (at least one image), to stay in L2.
     var imagesPerBlock: Int { Swift.max(1, Swift.min(n, (64 * 1024) / Swift.max(1, rowsPerImage * patch))) }
     /// A 1x1 kernel at stride 1 without padding: the NHWC input already is the column matrix.
-    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && !isPadded }
 
     /// One input channel (a pixel layer): columns are built transposed, one plane of output
     /// positions per kernel offset, so im2col and col2im move whole output rows instead of
@@ -227,20 +248,20 @@ struct ConvolutionGeometry {
         let rows = images.count * rowsPerImage
         for k in 0..<(kh * kw) {
             let (ky, kx) = (k / kw, k % kw)
-            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            let inside = stride == 1 && kx - padLeft >= 0 && ow - 1 + kx - padLeft < w
             var dst = columns + k * rows
             for b in images {
                 let image = x + b * h * w
                 for oy in 0..<oh {
-                    let iy = oy * stride - padding + ky
+                    let iy = oy * stride - padTop + ky
                     if iy < 0 || iy >= h {
                         dst.update(repeating: padValue, count: ow)
                     } else if inside {
-                        copy(image + iy * w + kx - padding, to: dst, count: ow)
+                        copy(image + iy * w + kx - padLeft, to: dst, count: ow)
                     } else {
                         let row = image + iy * w
                         for ox in 0..<ow {
-                            let ix = ox * stride - padding + kx
+                            let ix = ox * stride - padLeft + kx
                             dst[ox] = ix >= 0 && ix < w ? row[ix] : padValue
                         }
                     }
@@ -255,19 +276,19 @@ struct ConvolutionGeometry {
         let rows = images.count * rowsPerImage
         for k in 0..<(kh * kw) {
             let (ky, kx) = (k / kw, k % kw)
-            let inside = stride == 1 && kx - padding >= 0 && ow - 1 + kx - padding < w
+            let inside = stride == 1 && kx - padLeft >= 0 && ow - 1 + kx - padLeft < w
             var src = columns + k * rows
             for b in images {
                 let image = x + b * h * w
                 for oy in 0..<oh {
-                    let iy = oy * stride - padding + ky
+                    let iy = oy * stride - padTop + ky
                     if iy >= 0 && iy < h {
                         if inside {
-                            add(src, to: image + iy * w + kx - padding, count: ow)
+                            add(src, to: image + iy * w + kx - padLeft, count: ow)
                         } else {
                             let row = image + iy * w
                             for ox in 0..<ow {
-                                let ix = ox * stride - padding + kx
+                                let ix = ox * stride - padLeft + kx
                                 if ix >= 0 && ix < w { row[ix] += src[ox] }
                             }
                         }
@@ -286,9 +307,9 @@ struct ConvolutionGeometry {
             let image = x + b * h * w * c
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let x0 = ox * stride - padding
+                    let x0 = ox * stride - padLeft
                     for ky in 0..<kh {
-                        let iy = oy * stride - padding + ky
+                        let iy = oy * stride - padTop + ky
                         if iy < 0 || iy >= h {
                             dst.update(repeating: padValue, count: run)
                         } else if x0 >= 0 && x0 + kw <= w {
@@ -318,9 +339,9 @@ struct ConvolutionGeometry {
             let image = x + b * h * w * c
             for oy in 0..<oh {
                 for ox in 0..<ow {
-                    let x0 = ox * stride - padding
+                    let x0 = ox * stride - padLeft
                     for ky in 0..<kh {
-                        let iy = oy * stride - padding + ky
+                        let iy = oy * stride - padTop + ky
                         if iy >= 0 && iy < h {
                             if x0 >= 0 && x0 + kw <= w {
                                 add(src, to: image + (iy * w + x0) * c, count: run)

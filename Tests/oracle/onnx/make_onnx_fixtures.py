@@ -2,7 +2,8 @@
 Tests/LRPKitTests/ONNXTests.swift checks lrps against.
 
 For each network (an MLP ending in Softmax, a LeNet with batch norm, a small residual CNN on 32x32
-RGB, a network with average, global average and depthwise/dilated convolutions and a concatenation):
+RGB, a network with average, global average and depthwise/dilated convolutions and a concatenation,
+a network with asymmetric ('same', even kernel) convolution padding and padded max/average pooling):
 - NAME-ts.onnx: the TorchScript exporter (dynamo=False) at an opset between 9 and 17, without
   constant folding, so the batch norms are in the file (with folding, the exporter merges them into
   the convolutions itself, as the dynamo exporter's optimiser does);
@@ -106,6 +107,29 @@ class PoolNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
+class PadNet(nn.Module):
+    """Padding as torch writes it: 'same' with an even kernel (asymmetric pads: the TorchScript
+    exporter writes auto_pad SAME_UPPER, the dynamo one pads [1, 1, 2, 2]), padded max pooling (as
+    ResNet's stem) and padded average pooling (count_include_pad, torch's default)."""
+    def __init__(self, zennit_sum=False):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 4, padding='same')
+        self.relu1 = nn.ReLU()
+        self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.relu2 = nn.ReLU()
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1)
+        self.conv3 = nn.Conv2d(8, 16, 2, padding='same')
+        self.relu3 = nn.ReLU()
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.avg(self.relu2(self.conv2(self.maxpool(self.relu1(self.conv1(x))))))
+        x = self.gap(self.relu3(self.conv3(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
 def mlp(zennit_sum=False):
     return nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Dropout(0.5), nn.Linear(32, 16), nn.ReLU(),
                          nn.Linear(16, 10), nn.Softmax(dim=1))
@@ -125,6 +149,7 @@ NETWORKS = {
     'lenet': (lenet, (1, 28, 28), 11),
     'rescnn': (ResCNN, (3, 32, 32), 13),
     'poolnet': (PoolNet, (3, 32, 32), 17),
+    'padnet': (PadNet, (3, 32, 32), 13),
 }
 
 

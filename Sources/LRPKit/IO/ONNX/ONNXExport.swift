@@ -60,6 +60,13 @@ struct ONNXExporter {
         return a
     }
 
+    /// A padded pooling layer's pads (none without padding, so unpadded files keep their bytes);
+    /// lrps's average pooling counts padded positions as zeros.
+    static func poolPads(_ pads: [Int], average: Bool = true) -> [Onnx_AttributeProto] {
+        guard pads.contains(where: { $0 != 0 }) else { return [] }
+        return [ints("pads", pads)] + (average ? [int("count_include_pad", 1)] : [])
+    }
+
     static func int(_ name: String, _ value: Int) -> Onnx_AttributeProto {
         var a = Onnx_AttributeProto()
         a.name = name
@@ -110,11 +117,11 @@ struct ONNXExporter {
                 let wName = constant(name + "_W", [cout, cin, kh, kw], w)
                 let bName = constant(name + "_B", [cout], conv.bias?.scalars ?? [Float](repeating: 0, count: cout))
                 var x = inputs[0]
-                var pads = [conv.padding, conv.padding, conv.padding, conv.padding]
-                if conv.padding > 0 && conv.padValue != 0 {
+                var pads = conv.pads
+                if pads.contains(where: { $0 > 0 }) && conv.padValue != 0 {
                     // ONNX's Conv pads with zeros only: pad with the value first.
-                    let p = conv.padding
-                    x = node("Pad", [x, integers(name + "_pads", [0, 0, p, p, 0, 0, p, p]),
+                    let p = conv.pads
+                    x = node("Pad", [x, integers(name + "_pads", [0, 0, p[0], p[1], 0, 0, p[2], p[3]]),
                                      constant(name + "_padvalue", [], [conv.padValue])], name: name + "_pad")
                     pads = [0, 0, 0, 0]
                 }
@@ -127,16 +134,16 @@ struct ONNXExporter {
             case let pool as SumPooling:
                 guard image else { throw fail(index, layer, "its input is not an image") }
                 let avg = node("AveragePool", inputs, name: name + "_avg", [Self.ints("kernel_shape", [pool.size, pool.size]),
-                                                                             Self.ints("strides", [pool.stride, pool.stride])])
+                                                                             Self.ints("strides", [pool.stride, pool.stride])] + Self.poolPads(pool.pads))
                 node("Mul", [avg, constant(name + "_scale", [], [pool.scale * Float(pool.size * pool.size)])], name: name)
             case let pool as AveragePooling:
                 guard image else { throw fail(index, layer, "its input is not an image") }
                 node("AveragePool", inputs, name: name, [Self.ints("kernel_shape", [pool.size, pool.size]),
-                                                         Self.ints("strides", [pool.stride, pool.stride])])
+                                                         Self.ints("strides", [pool.stride, pool.stride])] + Self.poolPads(pool.pads))
             case let pool as MaxPooling:
                 guard image else { throw fail(index, layer, "its input is not an image") }
                 node("MaxPool", inputs, name: name, [Self.ints("kernel_shape", [pool.size, pool.size]),
-                                                     Self.ints("strides", [pool.stride, pool.stride])])
+                                                     Self.ints("strides", [pool.stride, pool.stride])] + Self.poolPads(pool.pads, average: false))
             case is GlobalAveragePooling:
                 guard image else { throw fail(index, layer, "its input is not an image") }
                 node("GlobalAveragePool", inputs, name: name)

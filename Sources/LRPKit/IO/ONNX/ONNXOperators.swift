@@ -115,12 +115,8 @@ extension ONNXImporter {
         }
         let strides = ints(node, "strides") ?? [1, 1]
         let dilations = ints(node, "dilations") ?? [1, 1]
-        let pads = try explicitPads(node, kernel: [kh, kw])
         guard strides.count == 2, strides[0] == strides[1], strides[0] >= 1 else {
             throw fail(where: node, "strides \(strides) are not supported (equal strides >= 1 are)")
-        }
-        guard pads.allSatisfy({ $0 == pads[0] }) else {
-            throw fail(where: node, "pads \(pads) are not supported (the same padding on every side is)")
         }
         guard dilations.count == 2, dilations.allSatisfy({ $0 >= 1 && $0 <= 64 }) else {
             throw fail(where: node, "dilations \(dilations) are not supported")
@@ -142,27 +138,37 @@ extension ONNXImporter {
                 dense[((ky * dilations[0] * ew + kx * dilations[1]) * inC + c) * outC + o] = w.values[((o * perGroup + ci) * kh + ky) * kw + kx]
             } } }
         }
+        let pads = try explicitPads(node, kernel: [eh, ew], stride: strides[0], input: [h, wd])
         if group > 1 || dilations != [1, 1] {
             notes.append("conv '\(node.name)' (group \(group), dilation \(dilations[0])x\(dilations[1])) is computed as a dense \(eh)x\(ew)x\(inC)x\(outC) kernel with zeros")
         }
-        let p = pads[0], s = strides[0]
-        guard h + 2 * p >= eh, wd + 2 * p >= ew else {
-            throw fail(where: node, "kernel \(eh)x\(ew) is larger than the padded input \(h + 2 * p)x\(wd + 2 * p)")
+        let (ph, pw, s) = (pads[0] + pads[2], pads[1] + pads[3], strides[0])
+        guard h + ph >= eh, wd + pw >= ew else {
+            throw fail(where: node, "kernel \(eh)x\(ew) is larger than the padded input \(h + ph)x\(wd + pw)")
         }
-        let layer = try Convolution(weight: Tensor(unchecked: [eh, ew, inC, outC], scalars: dense), bias: Tensor(bias), stride: s, padding: p)
+        // ONNX's pads are begin h, begin w, end h, end w; lrps's top, left, bottom, right: the same.
+        let layer = try Convolution(weight: Tensor(unchecked: [eh, ew, inC, outC], scalars: dense), bias: Tensor(bias), stride: s, pads: pads)
         let ref = append(layer, reads: [a.ref])
-        let shape = [outC, (h + 2 * p - eh) / s + 1, (wd + 2 * p - ew) / s + 1]
+        let shape = [outC, (h + ph - eh) / s + 1, (wd + pw - ew) / s + 1]
         define(node, .activation(Activation(ref: ref, shape: shape, storage: [1, 2, 0])))
     }
 
-    /// `pads` (begin h, begin w, end h, end w), with auto_pad resolved for VALID and NOTSET.
-    private func explicitPads(_ node: Onnx_NodeProto, kernel: [Int]) throws -> [Int] {
+    /// `pads` (begin h, begin w, end h, end w), with auto_pad resolved: SAME_UPPER / SAME_LOWER
+    /// pad so the output is ceil(input / stride), the odd one at the end / at the beginning (what
+    /// torch's `padding='same'` exports as with an even kernel).
+    private func explicitPads(_ node: Onnx_NodeProto, kernel: [Int], stride: Int, input: [Int]) throws -> [Int] {
         if let auto = attribute(node, "auto_pad"), !auto.s.isEmpty {
             let mode = String(decoding: auto.s, as: UTF8.self)
-            guard mode == "NOTSET" || mode == "VALID" else {
-                throw fail(where: node, "auto_pad \(mode) is not supported (explicit pads are)")
+            switch mode {
+            case "NOTSET": break
+            case "VALID": return [0, 0, 0, 0]
+            case "SAME_UPPER", "SAME_LOWER":
+                let total = (0..<2).map { Swift.max(0, ((input[$0] + stride - 1) / stride - 1) * stride + kernel[$0] - input[$0]) }
+                let small = total.map { $0 / 2 }, large = total.map { $0 - $0 / 2 }
+                return mode == "SAME_UPPER" ? small + large : large + small
+            default:
+                throw fail(where: node, "auto_pad \(mode) is not supported (NOTSET, VALID, SAME_UPPER, SAME_LOWER are)")
             }
-            if mode == "VALID" { return [0, 0, 0, 0] }
         }
         let pads = ints(node, "pads") ?? [0, 0, 0, 0]
         guard pads.count == 4, pads.allSatisfy({ $0 >= 0 && $0 <= 1 << 16 }) else {
@@ -181,19 +187,22 @@ extension ONNXImporter {
         guard strides.count == 2, strides[0] == strides[1], strides[0] >= 1 else {
             throw fail(where: node, "strides \(strides) are not supported (equal strides are)")
         }
-        guard try explicitPads(node, kernel: kernel) == [0, 0, 0, 0] else {
-            throw fail(where: node, "padded pooling is not supported")
-        }
         guard (ints(node, "dilations") ?? [1, 1]).allSatisfy({ $0 == 1 }) else { throw fail(where: node, "dilated pooling is not supported") }
         let (k, s, h, w) = (kernel[0], strides[0], a.shape[1], a.shape[2])
-        guard h >= k, w >= k else { throw fail(where: node, "kernel \(k)x\(k) is larger than the input \(h)x\(w)") }
-        if (attribute(node, "ceil_mode")?.intValue ?? 0) != 0, (h - k) % s != 0 || (w - k) % s != 0 {
+        let pads = try explicitPads(node, kernel: kernel, stride: s, input: [h, w])
+        guard pads.allSatisfy({ $0 < k }) else { throw fail(where: node, "pads \(pads) are not below the kernel size \(k)") }
+        if node.opType == "AveragePool", pads != [0, 0, 0, 0], (attribute(node, "count_include_pad")?.intValue ?? 0) == 0 {
+            throw fail(where: node, "padded average pooling with count_include_pad=0 is not supported (count_include_pad=1, torch's default, is)")
+        }
+        let (ph, pw) = (pads[0] + pads[2], pads[1] + pads[3])
+        guard h + ph >= k, w + pw >= k else { throw fail(where: node, "kernel \(k)x\(k) is larger than the padded input \(h + ph)x\(w + pw)") }
+        if (attribute(node, "ceil_mode")?.intValue ?? 0) != 0, (h + ph - k) % s != 0 || (w + pw - k) % s != 0 {
             throw fail(where: node, "ceil_mode=1 with a partial last window is not supported")
         }
-        let layer: any Layer = node.opType == "MaxPool" ? try MaxPooling(size: k, stride: s) : try AveragePooling(size: k, stride: s)
+        let layer: any Layer = node.opType == "MaxPool" ? try MaxPooling(size: k, stride: s, pads: pads) : try AveragePooling(size: k, stride: s, pads: pads)
         var out = a
         out.ref = append(layer, reads: [a.ref])
-        out.shape = [a.shape[0], (h - k) / s + 1, (w - k) / s + 1]
+        out.shape = [a.shape[0], (h + ph - k) / s + 1, (w + pw - k) / s + 1]
         define(node, .activation(out))
     }
 
@@ -271,18 +280,18 @@ extension ONNXImporter {
                 return
             }
             if let conv = layers[index] as? Convolution, let (w, b) = folded(conv.weight, conv.bias) {
-                layers[index] = try Convolution(weight: w, bias: b, stride: conv.stride, padding: conv.padding, padValue: conv.padValue)
+                layers[index] = try Convolution(weight: w, bias: b, stride: conv.stride, pads: conv.pads, padValue: conv.padValue)
                 notes.append("\(what) '\(node.name)' folded into \(layers[index].description) (layer \(index + 1))")
                 define(node, .activation(a))
                 return
             }
             if shift.allSatisfy({ $0 == 0 }), scale.count == 1, let pool = layers[index] as? AveragePooling {
-                layers[index] = try SumPooling(size: pool.size, stride: pool.stride, scale: scale[0] / Float(pool.size * pool.size))
+                layers[index] = try SumPooling(size: pool.size, stride: pool.stride, scale: scale[0] / Float(pool.size * pool.size), pads: pool.pads)
                 define(node, .activation(a))
                 return
             }
             if shift.allSatisfy({ $0 == 0 }), scale.count == 1, let pool = layers[index] as? SumPooling {
-                layers[index] = try SumPooling(size: pool.size, stride: pool.stride, scale: scale[0] * pool.scale)
+                layers[index] = try SumPooling(size: pool.size, stride: pool.stride, scale: scale[0] * pool.scale, pads: pool.pads)
                 define(node, .activation(a))
                 return
             }
