@@ -130,6 +130,7 @@ extension Value {
 }
 
 func describeRuleSet(_ set: RuleSet) -> String {
+    if let composite = set.composite { return "\(composite.rawValue) (zennit: \(composite.assignment))" }
     if let name = set.name {
         return name + " (" + set.weighted.map(\.description).joined(separator: " first, then ") + ")"
     }

@@ -184,8 +184,8 @@ final class FastPathTests: XCTestCase {
         return try! Tensor(shape: inputShape, scalars: out)
     }
 
-    static let rules: [Rule] = [.lrp0, .epsilon(0.1), .gamma(0.25), .zPlus, .zPlusSigned, .zB(low: -1, high: 1),
-                                .alphaBeta(alpha: 2, beta: 1), .wSquare, .flat]
+    static let rules: [Rule] = [.lrp0, .epsilon(0.1), .gamma(0.25), .gammaSigned(0.25), .zPlus, .zPlusSigned, .zB(low: -1, high: 1),
+                                .alphaBeta(alpha: 2, beta: 1), .alphaBetaSigned(alpha: 2, beta: 1), .wSquare, .flat]
 
     static func convolution(_ spec: (kernel: Int, input: Int, output: Int, stride: Int, padding: Int, padValue: Float), seed: UInt64) throws -> Convolution {
         try Convolution(weight: LayerTests.random([spec.kernel, spec.kernel, spec.input, spec.output], seed: seed),
@@ -303,6 +303,23 @@ final class FastPathTests: XCTestCase {
             guard relevance != nil else { return x }
             let sn = divide(r * -beta, f(xs, n, nil))
             return try xs * (g(sp, p) + g(sn, n))
+        case .alphaBetaSigned(let alpha, let beta):
+            let (v, u) = (w.maximum(0), w.minimum(0))
+            let (xp, xn) = (x.maximum(0), x.minimum(0))
+            let sp = divide(r * alpha, try signed(f(xp, v, b.map { $0.maximum(0) }) + f(xn, u, nil), 1e-6))
+            guard relevance != nil else { return x }
+            let sn = divide(r * -beta, try signed(f(xp, u, b.map { $0.minimum(0) }) + f(xn, v, nil), 1e-6))
+            return try xp * (g(sp, v) + g(sn, u)) + xn * (g(sp, u) + g(sn, v))
+        case .gammaSigned(let gamma):
+            let up = { (t: Tensor) in t.map { $0 + gamma * max(0, $0) } }
+            let down = { (t: Tensor) in t.map { $0 + gamma * min(0, $0) } }
+            let (xp, xn) = (x.maximum(0), x.minimum(0))
+            let out = f(x, w, b)
+            let keep = { (s: Tensor, sign: Float) in try! Tensor.combine(s, out, operation: "keep") { v, o in o * sign > 0 ? v : 0 } }
+            let sp = keep(divide(r, try signed(f(xp, up(w), b.map(up)) + f(xn, down(w), nil), 1e-6)), 1)
+            guard relevance != nil else { return x }
+            let sn = keep(divide(r, try signed(f(xp, down(w), b.map(down)) + f(xn, up(w), nil), 1e-6)), -1)
+            return try xp * (g(sp, up(w)) + g(sn, down(w))) + xn * (g(sp, down(w)) + g(sn, up(w)))
         case .wSquare, .flat:
             let v = rule == .wSquare ? w.map { $0 * $0 } : w.map { _ in 1 }
             let ones = filled(1)

@@ -6,13 +6,15 @@ implementation), to Tests/LRPKitTests/Fixtures/oracle/zennit/ (manifest.json + .
 Needs a Python with torch (CPU) and zennit: `python3 -m venv venv && venv/bin/pip install numpy
 torch zennit` (CPU wheels: `--index-url https://download.pytorch.org/whl/cpu` for torch).
 
-Cases: zennit's `ZPlus` (signed-input z+: positive weights on positive inputs plus negative
-weights on negative inputs, the positive bias, stabiliser 1e-6 with sign(0) = +1), which is
-LRPKit's `Rule.zPlusSigned`, on a Linear layer and on strided / padded Conv2d layers, with inputs
-of both signs. Layout on disk is LRPKit's: NHWC, conv weights kh x kw x in x out, linear weights
+Rules (`RULES`): zennit's `ZPlus` (signed-input z+: positive weights on positive inputs plus
+negative weights on negative inputs, the positive bias, stabiliser 1e-6 with sign(0) = +1), which is
+LRPKit's `Rule.zPlusSigned`; zennit's `AlphaBeta(2, 1)` (`Rule.alphaBetaSigned`) and `Gamma(0.25)`
+(`Rule.gammaSigned`, split by the sign of the layer's output). Each on a Linear layer and on strided /
+padded Conv2d layers (`CASES`), with inputs of both signs. Layout on disk is LRPKit's: NHWC, conv weights kh x kw x in x out, linear weights
 in x out. Inputs, parameters and relevances are float32; zennit runs in float64 on them and the
-expected input relevance is saved as float64. The relevance is `u * Z|Z| / (|Z| + 0.1)` (u uniform
-in [0, 1], Z the rule's stabilised denominator) so that Z near 0 does not amplify float32 rounding.
+expected input relevance is saved as float64. The relevance is `u * Z prod_k |Z_k| / (|Z_k| + 0.1)` (u uniform
+in [0, 1], Z_k the rule's denominators, Z the first) so that a Z near 0 does not amplify float32
+rounding.
 """
 
 import json
@@ -21,7 +23,7 @@ import sys
 
 import numpy as np
 import torch
-from zennit.rules import ZPlus
+from zennit.rules import AlphaBeta, Gamma, ZPlus
 
 sys.dont_write_bytecode = True
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -37,9 +39,9 @@ def save(name, array, dtype):
     return name
 
 
-def zennit_relprop(module, x, relevance):
-    """Input relevance of `module` (float64) under zennit's ZPlus: the gradient with its hooks."""
-    handles = ZPlus().register(module)
+def zennit_relprop(rule, module, x, relevance):
+    """Input relevance of `module` (float64) under a zennit rule: the gradient with its hooks."""
+    handles = rule.register(module)
     try:
         x = x.clone().requires_grad_(True)
         y = module(x)
@@ -49,17 +51,42 @@ def zennit_relprop(module, x, relevance):
     return r.detach()
 
 
-def denominator(module, x):
-    """zennit's stabilised Z for ZPlus: f(x+; W+, b+) + f(x-; W-, 0), then + 1e-6 * sign (sign(0) = +1)."""
+def forward(module, x, w, b=None):
+    if isinstance(module, torch.nn.Linear):
+        return torch.nn.functional.linear(x, w, b)
+    return torch.nn.functional.conv2d(x, w, b, module.stride, module.padding)
+
+
+def pos(t):
+    return t.clamp(min=0)
+
+
+def neg(t):
+    return t.clamp(max=0)
+
+
+def denominators(rule, module, x):
+    """The rule's denominators Z_k (each: positive-input term with its bias + negative-input term),
+    written out independently of zennit's hooks, to shape the relevance."""
+    w, b = module.weight, module.bias
+    up = lambda t: t + 0.25 * pos(t)
+    down = lambda t: t + 0.25 * neg(t)
+    pairs = {
+        "zplussigned": [(pos, neg)],
+        "alphabetasigned(2, 1)": [(pos, neg), (neg, pos)],
+        "gammasigned(0.25)": [(up, down), (down, up)],
+    }[rule]
     with torch.no_grad():
-        w, b = module.weight, module.bias
-        if isinstance(module, torch.nn.Linear):
-            z = torch.nn.functional.linear(x.clamp(min=0), w.clamp(min=0), b.clamp(min=0)) \
-                + torch.nn.functional.linear(x.clamp(max=0), w.clamp(max=0))
-        else:
-            conv = lambda inp, weight, bias=None: torch.nn.functional.conv2d(inp, weight, bias, module.stride, module.padding)
-            z = conv(x.clamp(min=0), w.clamp(min=0), b.clamp(min=0)) + conv(x.clamp(max=0), w.clamp(max=0))
-        return z + 1e-6 * ((z == 0).double() + z.sign())
+        zs = [forward(module, pos(x), p(w), p(b)) + forward(module, neg(x), n(w)) for p, n in pairs]
+        return [z + 1e-6 * ((z == 0).double() + z.sign()) for z in zs]
+
+
+RULES = [
+    # LRPKit's description of the rule, zennit's rule
+    ("zplussigned", lambda: ZPlus()),
+    ("alphabetasigned(2, 1)", lambda: AlphaBeta(alpha=2.0, beta=1.0)),
+    ("gammasigned(0.25)", lambda: Gamma(gamma=0.25)),
+]
 
 
 CASES = [
@@ -70,8 +97,8 @@ CASES = [
 ]
 
 
-def make(index, name, kind, s):
-    rng = np.random.RandomState(1000 + index)
+def make(index, name, kind, s, rule_index, rule, zennit_rule):
+    rng = np.random.RandomState(1000 + index + 100 * rule_index)
     if kind == "linear":
         w = f32(rng.randn(s["in"], s["out"]) / np.sqrt(s["in"]))          # in x out (LRPKit)
         b = f32(0.1 * rng.randn(s["out"]))
@@ -94,13 +121,15 @@ def make(index, name, kind, s):
         to_torch = lambda a: torch.from_numpy(np.asarray(a, np.float64).transpose(0, 3, 1, 2).copy())
         spec = {"kind": "conv", "stride": s["stride"], "padding": s["padding"], "padValue": 0.0}
     module.bias.data = torch.from_numpy(b.astype(np.float64))
-    z = to_ours(denominator(module, tx))
-    r = f32(rng.uniform(0, 1, z.shape) * z * np.abs(z) / (np.abs(z) + 0.1))
-    expected = to_ours(zennit_relprop(module, tx, to_torch(r)))
+    zs = [to_ours(z) for z in denominators(rule, module, tx)]
+    r = f32(rng.uniform(0, 1, zs[0].shape) * zs[0] * np.prod([np.abs(z) / (np.abs(z) + 0.1) for z in zs], axis=0))
+    expected = to_ours(zennit_relprop(zennit_rule(), module, tx, to_torch(r)))
     # Relevance is conserved up to the bias share and the stabiliser: a sanity check of the setup.
     assert np.isfinite(expected).all() and np.abs(expected).max() > 0
+    if rule_index:
+        name = f"{rule.split('(')[0]}_{name}"
     spec.update({"weight": save(f"{name}_weight.npy", w, np.float32), "bias": save(f"{name}_bias.npy", b, np.float32)})
-    return {"name": name, "rule": {"name": "zplussigned"}, "layer": spec,
+    return {"name": name, "rule": {"name": rule}, "layer": spec,
             "input": save(f"{name}_input.npy", x, np.float32),
             "relevance": save(f"{name}_relevance.npy", r, np.float32),
             "relprop": save(f"{name}_relprop.npy", expected, np.float64)}
@@ -112,7 +141,7 @@ def main():
     import zennit
     manifest = {"generator": "Tests/oracle/make_zennit_vectors.py",
                 "zennit": getattr(zennit, "__version__", "unknown"), "torch": torch.__version__,
-                "cases": [make(i, *case) for i, case in enumerate(CASES)]}
+                "cases": [make(i, *case, k, *rule) for k, rule in enumerate(RULES) for i, case in enumerate(CASES)]}
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")

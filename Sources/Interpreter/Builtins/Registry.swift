@@ -1,7 +1,7 @@
 /// All builtins by name.
 enum Builtins {
     static let all: [Builtin] = dataBuiltins + networkBuiltins + ruleBuiltins + tensorBuiltins + selectionBuiltins
-        + randomBuiltins + methodBuiltins + evaluationBuiltins + randomizationBuiltins + outputBuiltins + recordBuiltins
+        + randomBuiltins + methodBuiltins + evaluationBuiltins + randomizationBuiltins + compositeBuiltins + outputBuiltins + recordBuiltins
         + checkBuiltins
     static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     static let names: [String] = all.map(\.name).sorted()

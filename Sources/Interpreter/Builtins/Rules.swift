@@ -48,6 +48,12 @@ let ruleBuiltins: [Builtin] = [
         let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
         return try checked(c, .alphaBeta(alpha: Float(alpha), beta: Float(beta)))
     },
+    Builtin("alphabetasigned", .rules, usage: "alphabetasigned(ALPHA, BETA)",
+            "zennit's AlphaBeta: alpha-beta for signed inputs (negative inputs through negative weights count as positive).") { c in
+        try c.expectCount(2...2, usage: "alphabetasigned(ALPHA, BETA)")
+        let alpha = try c.number(0, "ALPHA"), beta = try c.number(1, "BETA")
+        return try checked(c, .alphaBetaSigned(alpha: Float(alpha), beta: Float(beta)))
+    },
     Builtin("lrp0", .rules, usage: "lrp0", "LRP-0: relevance in proportion to the contributions z = x w (+ b).",
             bareCall: true) { c in try plain(&c, .lrp0) },
     Builtin("epsilon", .rules, usage: "epsilon(E)", "LRP-epsilon: LRP-0 with E added to the denominator's magnitude.") { c in
@@ -57,6 +63,11 @@ let ruleBuiltins: [Builtin] = [
     Builtin("gamma", .rules, usage: "gamma(G)", "LRP-gamma: positive weights boosted by G.") { c in
         try c.expectCount(1...1, usage: "gamma(G)")
         return try checked(c, .gamma(Float(try c.number(0, "G"))))
+    },
+    Builtin("gammasigned", .rules, usage: "gammasigned(G)",
+            "zennit's Gamma: gamma for signed inputs, positive and negative outputs explained apart.") { c in
+        try c.expectCount(1...1, usage: "gammasigned(G)")
+        return try checked(c, .gammaSigned(Float(try c.number(0, "G"))))
     },
     Builtin("wsquare", .rules, usage: "wsquare", "w^2 rule: relevance spread by squared weights, ignoring the input.",
             bareCall: true) { c in try plain(&c, .wSquare) },

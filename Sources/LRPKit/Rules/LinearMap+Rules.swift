@@ -43,6 +43,7 @@ extension LinearMap {
 
     func relprop(_ relevance: Tensor, input: Tensor, output: Tensor?, prepared: PreparedRule) throws -> Tensor {
         var result: [Float]? = nil
+        var ownOutput = output  // the layer's own output, for parts that split by its sign
         for (p, part) in prepared.recipe.parts.enumerated() {
             guard !part.terms.isEmpty else { continue }
             let weights = prepared.weights[p]
@@ -92,6 +93,19 @@ extension LinearMap {
                     "relevance of shape \(describe(shape: relevance.shape)) does not match the output \(describe(shape: z.shape))")
             }
             part.divide(relevance, byStabilised: &z)
+            if let sign = part.outputSign {
+                if ownOutput == nil { ownOutput = try apply(input, weight: weight, bias: bias) }
+                let own = ownOutput!
+                guard own.shape == z.shape else {
+                    throw LRPError.shapeMismatch(operation: description,
+                        "the output of shape \(describe(shape: own.shape)) does not match \(describe(shape: z.shape))")
+                }
+                own.scalars.withUnsafeBufferPointer { o in
+                    z.scalars.withUnsafeMutableBufferPointer { zs in
+                        for i in zs.indices where !(o[i] * sign > 0) { zs[i] = 0 }
+                    }
+                }
+            }
             let s = z
 
             for (j, k) in dataTerms.enumerated() {

@@ -2,7 +2,8 @@
 /// is tested against for every rule (`Rule.examples`), so a new rule needs no hand-written copy.
 ///
 /// Per part: `Z = sum_t sign_t f(input_t; W_t, b_t?)` (the bias, if used, in the first term) with constant inputs at full size,
-/// `S = coefficient * R / stabilise(Z)` (0 where the stabilised Z is 0), and
+/// `S = coefficient * R / stabilise(Z)` (0 where the stabilised Z is 0, and where the layer's output
+/// has not the part's `outputSign`, if any), and
 /// `R_in += sum_t sign_t input_t * g_{W_t}(S)`, one backward run per term; nothing reused.
 extension Recipe {
     /// `firstDenominator` receives the first part's stabilised Z (tests shape their relevance by it).
@@ -26,7 +27,11 @@ extension Recipe {
                 }
             }
             if firstDenominator == nil { firstDenominator = stabilised }
-            let s = try Tensor.combine(relevance, stabilised, operation: "reference") { r, v in v == 0 ? 0 : part.coefficient * r / v }
+            var s = try Tensor.combine(relevance, stabilised, operation: "reference") { r, v in v == 0 ? 0 : part.coefficient * r / v }
+            if let sign = part.outputSign {
+                let own = try layer.apply(x, weight: layer.weight, bias: layer.bias)
+                s = try Tensor.combine(s, own, operation: "reference") { v, o in o * sign > 0 ? v : 0 }
+            }
             for (k, term) in part.terms.enumerated() {
                 let g = try layer.applyTransposed(s, weight: weights[k], inputShape: x.shape)
                 result = try result + inputs[k] * g * term.sign

@@ -66,6 +66,7 @@ struct Recipe {
         case squared
         case ones
         case boosted(gamma: Float)      // W + gamma * max(0, W)
+        case boostedNegative(gamma: Float)  // W + gamma * min(0, W) (zennit's gamma)
 
         func apply(_ w: Tensor) -> Tensor {
             switch self {
@@ -75,6 +76,7 @@ struct Recipe {
             case .squared: return w.map { $0 * $0 }
             case .ones: return w.map { _ in 1 }
             case .boosted(let gamma): return w.map { $0 + gamma * Swift.max(0, $0) }
+            case .boostedNegative(let gamma): return w.map { $0 + gamma * Swift.min(0, $0) }
             }
         }
     }
@@ -98,6 +100,9 @@ struct Recipe {
         /// Whether the layer's bias (modified like the first term's weights) enters Z.
         var usesBias = false
         var stabiliser: Stabiliser
+        /// When set, S is kept only where the layer's own output `f(X; W, b)` has this sign (+1 or
+        /// -1) and is 0 elsewhere: zennit's gamma explains positive and negative outputs apart.
+        var outputSign: Float? = nil
     }
 
     var parts: [Part]
@@ -126,6 +131,16 @@ extension Rule {
                 Term(input: .positivePart, parameters: .positive(floor: 0)),
                 Term(input: .negativePart, parameters: .negative(ceiling: 0)),
             ], usesBias: true, stabiliser: .signed(1e-6))])
+        case .gammaSigned(let g):
+            // zennit's Gamma: one part per sign of the output, each with the bias of its first term.
+            return Recipe(parts: [
+                .init(terms: [Term(input: .positivePart, parameters: .boosted(gamma: g)),
+                              Term(input: .negativePart, parameters: .boostedNegative(gamma: g))],
+                      usesBias: true, stabiliser: .signed(1e-6), outputSign: 1),
+                .init(terms: [Term(input: .positivePart, parameters: .boostedNegative(gamma: g)),
+                              Term(input: .negativePart, parameters: .boosted(gamma: g))],
+                      usesBias: true, stabiliser: .signed(1e-6), outputSign: -1),
+            ])
         case .zB(let low, let high):
             return .zB(low: .constant(low), high: .constant(high))
         case .zBox(let low, let high):
@@ -137,6 +152,16 @@ extension Rule {
                       coefficient: alpha, stabiliser: .none),
                 .init(terms: [Term(input: .shifted(1e-9), parameters: .negative(ceiling: -1e-9))],
                       coefficient: -beta, stabiliser: .none),
+            ])
+        case .alphaBetaSigned(let alpha, let beta):
+            // zennit's AlphaBeta: like zplussigned for each sign, the bias in the first term.
+            return Recipe(parts: [
+                .init(terms: [Term(input: .positivePart, parameters: .positive(floor: 0)),
+                              Term(input: .negativePart, parameters: .negative(ceiling: 0))],
+                      coefficient: alpha, usesBias: true, stabiliser: .signed(1e-6)),
+                .init(terms: [Term(input: .positivePart, parameters: .negative(ceiling: 0)),
+                              Term(input: .negativePart, parameters: .positive(floor: 0))],
+                      coefficient: -beta, usesBias: true, stabiliser: .signed(1e-6)),
             ])
         case .wSquare:
             return Recipe(parts: [.init(terms: [Term(input: .constant(1), parameters: .squared)],

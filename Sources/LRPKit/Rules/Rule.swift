@@ -22,6 +22,16 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
     case zBox(low: [Float], high: [Float])
     /// LRP-alpha-beta with the tutorial's stabilisers (section 3.3).
     case alphaBeta(alpha: Float, beta: Float)
+    /// zennit's `AlphaBeta`, alpha-beta for signed inputs: alpha times the positive contributions
+    /// (`max(0,X)` through `max(0,W)` with `max(0,b)`, `min(0,X)` through `min(0,W)`) minus beta times
+    /// the negative ones (`max(0,X)` through `min(0,W)` with `min(0,b)`, `min(0,X)` through
+    /// `max(0,W)`), each normalised by its own Z `+ 1e-6 sign(Z)`.
+    case alphaBetaSigned(alpha: Float, beta: Float)
+    /// zennit's `Gamma`, gamma for signed inputs: where the layer's output `f(X; W, b)` is positive,
+    /// `max(0,X)` through `W + gamma max(0,W)` (bias `b + gamma max(0,b)`) plus `min(0,X)` through
+    /// `W + gamma min(0,W)`; where it is negative, the same with the roles of `max` and `min` on the
+    /// weights swapped; `+ 1e-6 sign(Z)`. The tutorial's `gamma` is the positive case for inputs >= 0.
+    case gammaSigned(Float)
     /// w^2: relevance spread by squared weights, independent of the input.
     case wSquare
     /// flat: relevance spread uniformly over the receptive field.
@@ -43,6 +53,8 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
             func list(_ v: [Float]) -> String { "[" + v.map { formatNumber($0) }.joined(separator: ", ") + "]" }
             return "zB(\(list(l)), \(list(h)))"
         case .alphaBeta(let a, let b): return "alphabeta(\(formatNumber(a)), \(formatNumber(b)))"
+        case .alphaBetaSigned(let a, let b): return "alphabetasigned(\(formatNumber(a)), \(formatNumber(b)))"
+        case .gammaSigned(let g): return "gammasigned(\(formatNumber(g)))"
         case .wSquare: return "wsquare"
         case .flat: return "flat"
         case .winnerTakeAll: return "wta"
@@ -54,7 +66,7 @@ public enum Rule: Equatable, Sendable, CustomStringConvertible {
 extension Rule {
     /// A rule's case without its parameters; the language's name for it.
     public enum Name: String, CaseIterable, Sendable {
-        case lrp0, epsilon, gamma, zplus, zplussigned, zB, zbox, alphabeta, wsquare, flat, wta, identity
+        case lrp0, epsilon, gamma, gammasigned, zplus, zplussigned, zB, zbox, alphabeta, alphabetasigned, wsquare, flat, wta, identity
     }
 
     public var name: Name {
@@ -67,6 +79,8 @@ extension Rule {
         case .zB: return .zB
         case .zBox: return .zbox
         case .alphaBeta: return .alphabeta
+        case .alphaBetaSigned: return .alphabetasigned
+        case .gammaSigned: return .gammasigned
         case .wSquare: return .wsquare
         case .flat: return .flat
         case .winnerTakeAll: return .wta
@@ -85,6 +99,8 @@ extension Rule {
         case .zB: return .zB(low: -1, high: 1)
         case .zbox: return .zBox(low: [-1], high: [1])  // one channel broadcasts; RuleTests tries several
         case .alphabeta: return .alphaBeta(alpha: 2, beta: 1)
+        case .alphabetasigned: return .alphaBetaSigned(alpha: 2, beta: 1)
+        case .gammasigned: return .gammaSigned(0.25)
         case .wsquare: return .wSquare
         case .flat: return .flat
         case .wta: return .winnerTakeAll
@@ -109,9 +125,10 @@ extension Rule {
         case .epsilon(let e):
             try finite(e, rule: "epsilon")
             guard e >= 0 else { throw LRPError.invalidRule(rule: "epsilon", parameter: 0, "epsilon must not be negative (got \(formatNumber(e)))") }
-        case .gamma(let g):
-            try finite(g, rule: "gamma")
-            guard g >= 0 else { throw LRPError.invalidRule(rule: "gamma", parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
+        case .gamma(let g), .gammaSigned(let g):
+            let rule = name.rawValue
+            try finite(g, rule: rule)
+            guard g >= 0 else { throw LRPError.invalidRule(rule: rule, parameter: 0, "gamma must not be negative (got \(formatNumber(g)))") }
         case .zB(let low, let high):
             try finite(low, high, rule: "zB")
             guard low < high else {
@@ -127,10 +144,11 @@ extension Rule {
             if let c = low.indices.first(where: { !(low[$0] < high[$0]) }) {
                 throw LRPError.invalidRule(rule: "zB", parameter: nil, "channel \(c): the low bound \(formatNumber(low[c])) must be below the high bound \(formatNumber(high[c]))")
             }
-        case .alphaBeta(let alpha, let beta):
-            try finite(alpha, beta, rule: "alphabeta")
+        case .alphaBeta(let alpha, let beta), .alphaBetaSigned(let alpha, let beta):
+            let rule = name.rawValue
+            try finite(alpha, beta, rule: rule)
             if let k = [alpha, beta].firstIndex(where: { $0 < 0 }) {
-                throw LRPError.invalidRule(rule: "alphabeta", parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
+                throw LRPError.invalidRule(rule: rule, parameter: k, "\(k == 0 ? "alpha" : "beta") must not be negative (got \(formatNumber([alpha, beta][k])))")
             }
         case .lrp0, .zPlus, .zPlusSigned, .wSquare, .flat, .winnerTakeAll, .identity:
             break

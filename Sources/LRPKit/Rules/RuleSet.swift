@@ -14,6 +14,8 @@ public struct RuleSet: Equatable, Sendable, CustomStringConvertible {
     /// Whether a network with fewer weighted layers than `weighted` has rules is an error (a list
     /// someone wrote for a network), or the extra rules go unused (presets such as deep Taylor).
     public var requiresEveryRule: Bool
+    /// One of zennit's composites: its rules depend on each layer's kind and override the rest.
+    public var composite: ZennitComposite? = nil
 
     /// One rule per weighted layer in order; the last repeats for any further weighted layers.
     /// A network with fewer weighted layers than rules is refused by `rules(for:)`.
@@ -28,6 +30,12 @@ public struct RuleSet: Equatable, Sendable, CustomStringConvertible {
     public init(first: Rule? = nil, rest: Rule, name: String? = nil) {
         self.init(weighted: (first.map { [$0] } ?? []) + [rest], name: name)
         requiresEveryRule = false
+    }
+
+    /// zennit's composite by name (see `ZennitComposite`).
+    public init(composite: ZennitComposite) {
+        self.init(weighted: [], name: composite.rawValue)
+        self.composite = composite
     }
 
     public init(perLayer: [Rule?]) {
@@ -57,6 +65,7 @@ public struct RuleSet: Equatable, Sendable, CustomStringConvertible {
 
     /// The rule for each of `layers` (a network's, in order).
     public func rules(for layers: [any Layer]) throws -> [Rule] {
+        if let composite { return composite.rules(for: layers) }
         guard perLayer.count <= layers.count else {
             throw LRPError.invalidArgument("\(perLayer.count) rules given for a network of \(layers.count) layers")
         }
