@@ -57,4 +57,21 @@ final class InterruptTests: XCTestCase {
         XCTAssertTrue(terminal.transcript.contains("interrupted"), terminal.transcript.suffix(2000).description)
         XCTAssertFalse(terminal.transcript.contains("finished"))
     }
+
+    func testCtrlCStopsTheRandomisationCheckOverADataSet() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lrps-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("randomize.lrps")
+        let long = "A = randomize cnn mnist pad=2 methods=[\"gradient\", \"alphabeta\"]\n"
+        try Data((Self.setup + "\n" + long + "print \"finished\"\n").utf8).write(to: script)
+        let terminal = try PseudoTerminal(executable: try LRPSBinary.url, arguments: [script.path], environment: [
+            "TERM": "xterm", "HOME": directory.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ])
+        terminal.expect("/10000", timeout: 30)  // randomize's progress over the 10,000 digits
+        terminal.type("\u{3}")
+        XCTAssertEqual(terminal.waitForExit(timeout: 30), 130, terminal.transcript.suffix(2000).description)
+        XCTAssertTrue(terminal.transcript.contains("interrupted"), terminal.transcript.suffix(2000).description)
+        XCTAssertFalse(terminal.transcript.contains("finished"))
+    }
 }

@@ -101,9 +101,17 @@ public enum Similarity {
 }
 
 extension Similarity {
-    /// Mean Spearman and SSIM over the samples of two N x H x W x C explanations. Each map is first
-    /// summed over channels and divided by its largest magnitude (so SSIM's data range is 2).
+    /// Mean Spearman and SSIM over the samples of two N x H x W x C explanations (see `perSample`).
     public static func mean(_ original: Tensor, _ other: Tensor) throws -> (spearman: Double, ssim: Double) {
+        let each = try perSample(original, other)
+        let n = Double(each.count)
+        return (each.reduce(0) { $0 + $1.spearman } / n, each.reduce(0) { $0 + $1.ssim } / n)
+    }
+
+    /// Spearman and SSIM of each sample of two N x H x W x C explanations. Each map is first
+    /// summed over channels and divided by its largest magnitude (so SSIM's data range is 2).
+    /// A data set's check sums these slice by slice instead of holding every explanation.
+    public static func perSample(_ original: Tensor, _ other: Tensor) throws -> [(spearman: Double, ssim: Double)] {
         guard original.shape == other.shape, original.rank == 4 else {
             throw LRPError.shapeMismatch(operation: "similarity",
                 "explanations of shapes \(describe(shape: original.shape)) and \(describe(shape: other.shape)); both must be N x H x W x C")
@@ -115,12 +123,9 @@ extension Similarity {
             let scale = m.map { Swift.abs($0) }.max() ?? 0
             return scale > 0 ? m.map { $0 / scale } : m
         }
-        var rho = 0.0, structural = 0.0
-        for i in 0..<n {
+        return (0..<n).map { i in
             let a = map(original, i), b = map(other, i)
-            rho += spearman(a, b)
-            structural += ssim(a, b, height: h, width: w, range: 2)
+            return (spearman(a, b), ssim(a, b, height: h, width: w, range: 2))
         }
-        return (rho / Double(n), structural / Double(n))
     }
 }
