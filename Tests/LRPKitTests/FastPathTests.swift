@@ -33,9 +33,18 @@ final class FastPathTests: XCTestCase {
                 let forward = { (input: Tensor, weight: Tensor, bias: Tensor?) in Self.naiveConvolution(input, layer, weight: weight, bias: bias) }
                 let backward = { (s: Tensor, weight: Tensor) in Self.naiveTransposed(s, layer, weight: weight, inputShape: x.shape) }
                 let (r, expected) = try Self.plainRule(rule, layer: layer, input: x, seed: 400 + UInt64(index), forward: forward, backward: backward)
-                assertClose(try layer.relprop(r, input: x, rule: rule), expected, "\(rule) on \(spec)")
+                assertClose(try layer.relprop(r, input: x, rule: rule), expected, within: Self.tolerance(of: rule), "\(rule) on \(spec)")
             }
         }
+    }
+
+    /// zennit's signed alpha-beta divides by four partial sums (positive and negative weights times
+    /// positive and negative inputs), some of them small, and subtracts the beta part: the last
+    /// float32 digits of the BLAS kernel's summation order grow to about 1.2e-5 of the largest
+    /// value under OpenBLAS's Prescott kernel (1e-5 passes under Haswell and SkylakeX).
+    static func tolerance(of rule: Rule) -> Float {
+        if case .alphaBetaSigned = rule { return 5e-5 }
+        return 1e-5
     }
 
     func testEveryRuleMatchesItsPlainFormulaOnLinear() throws {
