@@ -69,8 +69,9 @@ public enum MemoryBudget {
         }
     }
 
-    /// Throws when live data has passed the limit by small allocations (checked as small requests
-    /// are): the end of a statement asks, so that what it built is refused and not kept.
+    /// Throws when live data has passed the limit by small allocations. Throttled as small
+    /// requests are (at most one check per 5 ms), so the end of every statement may ask cheaply;
+    /// what a refused statement built is not kept.
     public static func checkInUse(by what: @autoclosure () -> String) throws {
         try check(0, for: what())
     }
