@@ -8,6 +8,7 @@
 #                algorithm batched, Captum has no pixel flipping)
 #
 #   scripts/bench/methods.sh             # RUNS=3 THREADS=$(nproc) PYTHON=/work/.venv-oracle/bin/python
+#   DIGITS=1000 scripts/bench/methods.sh # a quick run on the first 1,000 digits (occlusion: 100)
 #
 # lrps rows: the whole `lrps` process (release build) minus a process that only loads the data and
 # nets (scripts/bench/load-only.lrps), median of RUNS. Captum rows: scripts/bench/methods_captum.py,
@@ -15,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
+DIGITS=${DIGITS:-10000}        # integrated and pixelflip; occlusion takes a tenth
 THREADS=${THREADS:-$(nproc)}   # lrps uses every core; torch gets the same count
 PYTHON=${PYTHON:-python3}
 # BUILD_PATH: where the release build goes (default .build); LRPS is its lrps.
@@ -27,10 +29,10 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 setup='mnist = load mnist "data/mnist"
 cnn = load network "models/tutorial/cnn"'
 printf '%s\n' "$setup" > "$tmp/load.lrps"
-printf '%s\nA = integrated cnn mnist pad=2 steps=32 baseline=0\n' "$setup" > "$tmp/integrated.lrps"
-printf '%s\nA = occlusion cnn mnist[0:1000] pad=2 window=4 stride=2 baseline=0\n' "$setup" > "$tmp/occlusion.lrps"
-printf '%s\nR = gradxinput cnn mnist pad=2\n' "$setup" > "$tmp/pixelflip-setup.lrps"
-printf '%s\nR = gradxinput cnn mnist pad=2\nP = pixelflip cnn mnist [R] pad=2 steps=100 patch=1 perturb=-1 random=false\n' "$setup" > "$tmp/pixelflip.lrps"
+printf "%s\nA = integrated cnn mnist[0:$DIGITS] pad=2 steps=32 baseline=0\n" "$setup" > "$tmp/integrated.lrps"
+printf "%s\nA = occlusion cnn mnist[0:$((DIGITS / 10))] pad=2 window=4 stride=2 baseline=0\n" "$setup" > "$tmp/occlusion.lrps"
+printf "%s\nR = gradxinput cnn mnist[0:$DIGITS] pad=2\n" "$setup" > "$tmp/pixelflip-setup.lrps"
+printf "%s\nR = gradxinput cnn mnist[0:$DIGITS] pad=2\nP = pixelflip cnn mnist[0:$DIGITS] [R] pad=2 steps=100 patch=1 perturb=-1 random=false\n" "$setup" > "$tmp/pixelflip.lrps"
 seconds() { $WHOLE "$1" "$RUNS" -- "$LRPS" "$2" | awk '{print $2}'; }
 load=$(seconds load "$tmp/load.lrps")
 ig=$(seconds integrated "$tmp/integrated.lrps")
@@ -38,7 +40,7 @@ occ=$(seconds occlusion "$tmp/occlusion.lrps")
 pfs=$(seconds pixelflip-setup "$tmp/pixelflip-setup.lrps")
 pf=$(seconds pixelflip "$tmp/pixelflip.lrps")
 ours_ig=$(echo "$ig - $load" | bc -l); ours_occ=$(echo "$occ - $load" | bc -l); ours_pf=$(echo "$pf - $pfs" | bc -l)
-theirs=$("$PYTHON" scripts/bench/methods_captum.py --runs "$RUNS" --threads "$THREADS")
+theirs=$("$PYTHON" scripts/bench/methods_captum.py --runs "$RUNS" --threads "$THREADS" --digits "$DIGITS")
 echo "$theirs" >&2
 echo "| row | lrps (s) | Captum / PyTorch (s) | speed-up | target |"
 echo "|---|---|---|---|---|"
@@ -47,4 +49,4 @@ for row in integrated occlusion pixelflip; do
   t=$(echo "$theirs" | awk -v r=$row '$1 == r {print $2}')
   printf '| %s | %.2f | %s | %s | >= 3x |\n' "$row" "$ours" "${t:-n/a}" "$( [ -n "$t" ] && printf '%.1fx' "$(echo "$t / $ours" | bc -l)" || echo n/a)"
 done
-echo "(threads $THREADS, runs $RUNS, $(date -u +%F), load $load s subtracted)"
+echo "(digits $DIGITS, threads $THREADS, runs $RUNS, $(date -u +%F), load $load s subtracted)"

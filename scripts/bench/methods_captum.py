@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Baseline rows of scripts/bench/methods.sh: Captum (and PyTorch for pixel flipping) on the CPU.
 
-    methods_captum.py [--runs N] [--threads T] [--batch B]
+    methods_captum.py [--runs N] [--threads T] [--batch B] [--digits D]
 
 Needs numpy, torch and captum (pip install numpy torch captum). The tutorial CNN is rebuilt as in
 Tests/oracle/make_methods.py. Prints `ROW median_s min_s cpu_median_s maxrss_MB` per row, the work
@@ -26,6 +26,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--digits", type=int, default=10000, help="integrated and pixelflip; occlusion a tenth")
     args = parser.parse_args()
     from captum.attr import IntegratedGradients, Occlusion, InputXGradient
     torch.set_num_threads(args.threads)
@@ -36,26 +37,27 @@ def main():
     for p in model.parameters():
         p.requires_grad_(False)
     b = args.batch
+    d = args.digits
 
     def integrated():
         ig = IntegratedGradients(model)
         return [ig.attribute(x[k:k + b], baselines=0.0, target=labels[k:k + b], n_steps=32, internal_batch_size=32 * b)
-                for k in range(0, 10000, b)]
+                for k in range(0, d, b)]
 
     def occlusion():
         occ = Occlusion(model)
         return [occ.attribute(x[k:k + b], sliding_window_shapes=(1, 4, 4), strides=(1, 2, 2), baselines=0.0,
                               target=labels[k:k + b], perturbations_per_eval=225)
-                for k in range(0, 1000, b)]
+                for k in range(0, d // 10, b)]
 
-    relevance = torch.cat([InputXGradient(model).attribute(x[k:k + b], target=labels[k:k + b]) for k in range(0, 10000, b)])
+    relevance = torch.cat([InputXGradient(model).attribute(x[k:k + b], target=labels[k:k + b]) for k in range(0, d, b)])
 
     def pixelflip(steps=100):
         # The same algorithm as lrps's pixelflip: rank single pixels by relevance (stable, largest
         # first), set the first k to -1 for k = 0..steps, score each copy's label.
         curves = []
         with torch.no_grad():
-            for k in range(0, 10000, b):
+            for k in range(0, d, b):
                 r = relevance[k:k + b].reshape(-1, 32 * 32)
                 order = torch.argsort(-r, dim=1, stable=True)[:, :steps]
                 n = r.shape[0]
