@@ -88,4 +88,22 @@ final class ImageFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("b/x.png: is 7x5x3, but"), "\(error)")
         }
     }
+
+    func testNoiseThatDoesNotCompressRoundTripsAtEveryChannelCount() throws {
+        // Random pixels are the worst case for the single-pass encoder's buffer (deflate stores them).
+        var state: UInt32 = 12345
+        for channels in [1, 3, 4] {
+            let (width, height) = (301, 97)
+            let pixels = (0..<(width * height * channels)).map { _ -> UInt8 in
+                state = state &* 1664525 &+ 1013904223
+                return UInt8(truncatingIfNeeded: state >> 24)
+            }
+            let image = try Image(width: width, height: height, channels: channels, pixels: pixels)
+            let bytes = try PNGFile.encode(image, path: "noise.png")
+            XCTAssertGreaterThan(bytes.count, pixels.count, "noise should not compress")
+            let back = try PNGFile.decode(bytes, path: "noise.png")
+            XCTAssertEqual(back.pixels, pixels, "\(channels) channels")
+            XCTAssertEqual(back.channels, channels)
+        }
+    }
 }

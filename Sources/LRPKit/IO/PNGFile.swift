@@ -149,19 +149,25 @@ public enum PNGFile {
         default: throw LRPError.file(path: path, "cannot write an image with \(source.channels) channels")
         }
         let stride = Int32(source.width * source.channels)
-        var size: png_alloc_size_t = 0
-        let sized = source.pixels.withUnsafeBytes {
-            png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, stride, nil)
-        }
-        guard sized != 0, size > 0 else { throw LRPError.file(path: path, "cannot encode PNG: \(message(of: image))") }
-        var bytes = [UInt8](repeating: 0, count: Int(size))
-        let written = bytes.withUnsafeMutableBytes { output in
-            source.pixels.withUnsafeBytes {
-                png_image_write_to_memory(&image, output.baseAddress, &size, 0, $0.baseAddress, stride, nil)
+        // One compression pass into a buffer that fits any deflate output of these rows (stored
+        // blocks, the IDAT chunk framing, the headers); asking libpng for the size first (a nil
+        // buffer) compresses the whole image twice. A too-small buffer fails with the size needed.
+        let raw = source.height * (Int(stride) + 1)
+        var capacity = raw + raw / 256 + 4096
+        for _ in 0..<2 {
+            var size = png_alloc_size_t(capacity)
+            var bytes = [UInt8](repeating: 0, count: capacity)
+            let written = bytes.withUnsafeMutableBytes { output in
+                source.pixels.withUnsafeBytes {
+                    png_image_write_to_memory(&image, output.baseAddress, &size, 0, $0.baseAddress, stride, nil)
+                }
             }
+            if written != 0 { return Array(bytes[0..<Int(size)]) }
+            guard Int(size) > capacity else { break }
+            capacity = Int(size)
+            image.warning_or_error = 0
         }
-        guard written != 0 else { throw LRPError.file(path: path, "cannot encode PNG: \(message(of: image))") }
-        return Array(bytes[0..<Int(size)])
+        throw LRPError.file(path: path, "cannot encode PNG: \(message(of: image))")
     }
 
     private static func message(of image: png_image) -> String {
