@@ -24,4 +24,20 @@ final class BatchingTests: XCTestCase {
         XCTAssertEqual(try net.predictions(x, batchSize: 2), expected)
         XCTAssertThrowsError(try net.explain(x, targets: Tensor.oneHot([1], classes: 5), rules: .deepTaylor))
     }
+
+    func testSlicesAreEvenAndCoverEverySampleOnce() {
+        func sizes(_ count: Int, _ batch: Int, _ threads: Int) -> [Int] {
+            let slices = Batching.evenSlices(count: count, batchSize: batch, threads: threads)
+            XCTAssertEqual(slices.first?.lowerBound, 0)
+            XCTAssertEqual(slices.last?.upperBound, count)
+            for (a, b) in zip(slices, slices.dropFirst()) { XCTAssertEqual(a.upperBound, b.lowerBound) }
+            return slices.map(\.count)
+        }
+        XCTAssertEqual(sizes(100, 64, 2), [50, 50])        // not 64 + 36
+        XCTAssertEqual(sizes(10, 64, 2), [10])
+        XCTAssertEqual(sizes(3, 1, 2), [1, 1, 1])
+        XCTAssertEqual(sizes(2000, 64, 2), Array(repeating: 63, count: 16) + Array(repeating: 62, count: 16))
+        XCTAssertEqual(sizes(7, 2, 4), [2, 2, 2, 1])
+        XCTAssertEqual(sizes(5, 1, 1), [1, 1, 1, 1, 1])
+    }
 }

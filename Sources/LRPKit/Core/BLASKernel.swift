@@ -33,12 +33,16 @@ public enum BLASKernel {
         case notApplicable
     }
 
-    /// Chooses the kernels (once; later calls return the first result). Call before starting
-    /// threads that use BLAS; `BLAS.gemm` also calls it.
+    /// Chooses the kernels and makes BLAS single-threaded, stopping its idle thread pool (once;
+    /// later calls return the first result). Call before starting threads that use BLAS, and early:
+    /// the pool spins until then. `BLAS.gemm` also calls it.
     @discardableResult
-    public static func prepare() -> Choice { choice }
+    public static func prepare() -> Choice {
+        _ = BLAS.singleThreaded
+        return choice
+    }
 
-    private static let choice: Choice = choose()
+    static let choice: Choice = choose()
 
     private static func choose() -> Choice {
         if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {  // even empty: OpenBLAS read it
@@ -147,6 +151,17 @@ public enum BLASKernel {
         guard let handle = FileHandle(forReadingAtPath: "/proc/" + name) else { return nil }
         defer { try? handle.close() }
         return (try? handle.readToEnd()).flatMap { $0.flatMap { String(data: $0, encoding: .utf8) } }
+    }
+
+    /// Stops OpenBLAS's thread pool. The library's constructor starts it with one thread per extra
+    /// core, and an idle pool thread spins in `sched_yield` for about 0.1 s (2^28 cycles) before it
+    /// sleeps: a core taken from LRPKit's workers at every start (0.1 CPU s of the tutorial's 0.9,
+    /// measured with perf). LRPKit calls BLAS single-threaded, so it never needs the pool; a later
+    /// threaded call (LRPBench's peak GEMM) starts it again, as OpenBLAS does after a fork.
+    static func stopThreadPool() {
+        guard let shutdown = symbol("blas_thread_shutdown_") else { return }
+        typealias Routine = @convention(c) () -> Int32
+        _ = unsafeBitCast(shutdown, to: Routine.self)()
     }
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {

@@ -8,8 +8,9 @@ enum BLAS {
     /// perf), taking a core from the slices.
     /// The kernels are chosen first (`BLASKernel`), before any product.
     static let singleThreaded: Void = {
-        BLASKernel.prepare()
+        _ = BLASKernel.choice
         openblas_set_num_threads(1)
+        BLASKernel.stopThreadPool()
     }()
 
     /// Floating-point operations per block of rows: about 50 ms of one core, so a long product
