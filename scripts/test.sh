@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the whole test suite (XCTest); then the numeric tests
-# again under other OpenBLAS kernels (the last printed digit and the figures must not depend on
-# the kernel). CI (.ci/run) then replays the committed fuzz inputs (scripts/fuzz-replay.sh).
+# again under other OpenBLAS kernels and widths of LRPKit's direct convolution (the last printed
+# digit and the figures must not depend on the kernel). CI (.ci/run) then replays the committed
+# fuzz inputs (scripts/fuzz-replay.sh).
 # Ends with one line CI reads: "tests: N passed, N failed, N skipped". Exit status 0 only if the
 # suite finished (XCTest printed its "All tests" line) with no failure.
 set -uo pipefail
@@ -37,7 +38,7 @@ run .test.log
 # quietly fall back); the kernel in use is checked by KernelMatrixTests (LRPS_KERNEL).
 # Everything that computes numbers or figures; the 10,000-image error count and the golden scripts
 # without network arithmetic are left to the main run to keep the matrix short.
-numeric="KernelMatrixTests|OracleTests|FastPathTests|BatchingTests|LayerTests|TensorTests|ReadmeExampleTests"
+numeric="KernelMatrixTests|OracleTests|FastPathTests|DirectConvolutionTests|BatchingTests|LayerTests|TensorTests|ReadmeExampleTests"
 numeric+="|TutorialTests.test(DeepTaylor|Figures|Logits|Sample)|GoldenTests|ReadmeTourTests|PictureTests"
 golden=tutorial,oracle,networks
 flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
@@ -47,8 +48,10 @@ for kernel in Prescott Haswell SkylakeX; do
     Haswell) has avx2 fma || { echo "test.sh: no AVX2/FMA: Haswell kernels left out"; continue; } ;;
     SkylakeX) has avx512f avx512bw avx512dq avx512vl avx512cd || { echo "test.sh: no AVX-512: SkylakeX kernels left out"; continue; } ;;
   esac
-  echo "test.sh: numeric tests under OPENBLAS_CORETYPE=$kernel"
-  OPENBLAS_CORETYPE=$kernel LRPS_KERNEL=$kernel LRPS_GOLDEN=$golden run ".test-$kernel.log" --filter "$numeric"
+  # LRPKit's own direct convolution at the matching vector width (the main run used the widest).
+  case $kernel in Prescott) conv=sse2 ;; Haswell) conv=avx2 ;; SkylakeX) conv=avx512 ;; esac
+  echo "test.sh: numeric tests under OPENBLAS_CORETYPE=$kernel LRPS_CONV_KERNEL=$conv"
+  OPENBLAS_CORETYPE=$kernel LRPS_CONV_KERNEL=$conv LRPS_KERNEL=$kernel LRPS_GOLDEN=$golden run ".test-$kernel.log" --filter "$numeric"
 done
 
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -169,7 +169,7 @@ func peakGFLOPs(threads: Int, size n: Int = 3072, runs: Int) -> (Double, Double)
 
 let options = parseOptions()
 if options.row == "info" {
-    print(BLASKernel.report.joined(separator: "\n"))
+    print((BLASKernel.report + [ConvolutionKernel.report]).joined(separator: "\n"))
     exit(0)
 }
 if options.row == "peak" {

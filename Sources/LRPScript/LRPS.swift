@@ -158,7 +158,7 @@ struct LRPS: ParsableCommand {
         let errors = OutputSink(fileDescriptor: 2)
         defer { output.flush(); errors.flush() }
         if info {
-            output.write((["lrps \(lrpsVersion)"] + BLASKernel.report).joined(separator: "\n") + "\n")
+            output.write((["lrps \(lrpsVersion)"] + BLASKernel.report + [ConvolutionKernel.report]).joined(separator: "\n") + "\n")
             return 0
         }
         if let timeout, !(timeout > 0 && timeout < 1e9) {

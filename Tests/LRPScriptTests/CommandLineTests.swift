@@ -118,6 +118,12 @@ final class CommandLineTests: XCTestCase {
         // A kernel set chosen by the user is kept, whatever the CPU.
         let forced = try runLRPS(["--info"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertTrue(forced.standardOutput.contains("BLAS kernels: Prescott, OPENBLAS_CORETYPE=Prescott"), forced.standardOutput)
+        // LRPKit's own convolution kernel, and the variable that picks another.
+        XCTAssertTrue(lines.contains { $0.hasPrefix("pixel-layer convolution: ") }, info.standardOutput)
+        let im2col = try runLRPS(["--info"], environment: ["LRPS_CONV_KERNEL": "im2col"])
+        XCTAssertTrue(im2col.standardOutput.contains("pixel-layer convolution: im2col + sgemm (LRPS_CONV_KERNEL=im2col)"), im2col.standardOutput)
+        let unknown = try runLRPS(["--info"], environment: ["LRPS_CONV_KERNEL": "avx9"])
+        XCTAssertTrue(unknown.standardOutput.contains("LRPS_CONV_KERNEL=avx9 is not one of im2col, sse2, avx2, avx512"), unknown.standardOutput)
     }
 
     func testVersionAndHelp() throws {

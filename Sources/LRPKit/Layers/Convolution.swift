@@ -3,7 +3,8 @@
 /// side, or per side: ONNX's asymmetric pads, e.g. torch's `padding='same'` with an even kernel).
 ///
 /// Computed as im2col + one matrix product: the columns' order (ky, kx, c) matches the weight's C
-/// order, so the weight is used as a `(kh*kw*in) x out` matrix without copying.
+/// order, so the weight is used as a `(kh*kw*in) x out` matrix without copying. A pixel layer (one
+/// input channel, stride 1) is computed by a direct kernel instead (`PlanarKernel`).
 public struct Convolution: LinearMap {
     public let weight: Tensor
     public let bias: Tensor?
@@ -77,7 +78,9 @@ public struct Convolution: LinearMap {
         try apply(input, weight: weight, bias: bias, rectifying: true)
     }
 
-    private func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool) throws -> Tensor {
+    /// `planar`: the code for one input channel at stride 1 (tests choose; see `PlanarKernel`).
+    func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool,
+               planar: PlanarKernel = .best) throws -> Tensor {
         try checkInput(input.shape)
         let geometry = ConvolutionGeometry(self, input.shape)
         let (rows, patch, out) = (geometry.rows, geometry.patch, outputChannels)
@@ -116,6 +119,14 @@ public struct Convolution: LinearMap {
                         BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch)
                         finish(c, rows: rows)
                         return
+                    }
+                    if geometry.isDirect, case .direct(let level) = planar {
+                        let done = (perChannel ?? []).withUnsafeBufferPointer { b in
+                            geometry.convolveDirectly(x.baseAddress!, weight: w.baseAddress!, outputs: out,
+                                                      bias: perChannel == nil ? nil : b.baseAddress, pads: pads,
+                                                      padValue: padValue, rectify: rectify, level: level, into: c)
+                        }
+                        if done { return }  // else (no scratch memory) the im2col path below
                     }
                     if geometry.isPlanar {
                         geometry.forEachPlanarBlock { images, columns in

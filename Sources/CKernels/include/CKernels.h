@@ -1,0 +1,31 @@
+// Hand-written kernels for LRPKit's hot shapes that BLAS serves badly (see docs/performance.md).
+#ifndef LRPS_CKERNELS_H
+#define LRPS_CKERNELS_H
+
+#include <stddef.h>
+
+/// Vector-width levels of `lrps_conv_planar`, each compiled for its instruction set.
+enum {
+    LRPS_LEVEL_SSE2 = 0,    // any x86-64 (and the plain C build elsewhere)
+    LRPS_LEVEL_AVX2 = 1,    // AVX2 + FMA
+    LRPS_LEVEL_AVX512 = 2,  // AVX-512F
+};
+
+/// The widest level this CPU (and OS) runs.
+int lrps_cpu_level(void);
+
+/// Stride-1 convolution of single-channel images, straight to NHWC output (no im2col):
+/// `y[b, oy, ox, c] = rectify?(sum over ky, kx of xpad[b, oy + ky, ox + kx] * weight[ky, kx, c]
+/// + bias[c])`, where `xpad` is `x` (n x h x w) with `pads` = top, left, bottom, right rows and
+/// columns of `padValue` around it; `weight` is kh x kw x channels (C order); `bias` has
+/// `channels` values or is NULL; `y` holds n x oh x ow x channels with
+/// oh = h + top + bottom - kh + 1 and ow = w + left + right - kw + 1 (both >= 1).
+/// The products are summed in (ky, kx) order and the bias added last, as the im2col product does.
+/// `level` above `lrps_cpu_level()` is lowered to it. Returns 0, or -1 if scratch memory
+/// (a padded image and the grouped weights) could not be allocated; then `y` is untouched.
+int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
+                     const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
+                     const float *bias, const ptrdiff_t pads[4], float padValue,
+                     int rectify, int level, float *y);
+
+#endif
