@@ -159,6 +159,7 @@ int lrps_cpu_level(void) {
 CONV_LEVEL(sse2_, , 4, 1, INTERLEAVE_SCALAR)  // plain C for other architectures: the compiler's own vectors
 #define avx2_s sse2_s
 #define avx512_s sse2_s
+#define avx512_narrow_s sse2_s
 int lrps_cpu_level(void) { return LRPS_LEVEL_SSE2; }
 #endif
 
