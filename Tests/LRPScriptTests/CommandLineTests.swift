@@ -119,9 +119,9 @@ final class CommandLineTests: XCTestCase {
         let forced = try runLRPS(["--info"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertTrue(forced.standardOutput.contains("BLAS kernels: Prescott, OPENBLAS_CORETYPE=Prescott"), forced.standardOutput)
         // LRPKit's own convolution kernel, and the variable that picks another.
-        XCTAssertTrue(lines.contains { $0.hasPrefix("pixel-layer convolution: ") }, info.standardOutput)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("direct convolution: ") }, info.standardOutput)
         let im2col = try runLRPS(["--info"], environment: ["LRPS_CONV_KERNEL": "im2col"])
-        XCTAssertTrue(im2col.standardOutput.contains("pixel-layer convolution: im2col + sgemm (LRPS_CONV_KERNEL=im2col)"), im2col.standardOutput)
+        XCTAssertTrue(im2col.standardOutput.contains("direct convolution: off, im2col + sgemm everywhere (LRPS_CONV_KERNEL=im2col)"), im2col.standardOutput)
         let unknown = try runLRPS(["--info"], environment: ["LRPS_CONV_KERNEL": "avx9"])
         XCTAssertTrue(unknown.standardOutput.contains("LRPS_CONV_KERNEL=avx9 is not one of im2col, sse2, avx2, avx512"), unknown.standardOutput)
     }

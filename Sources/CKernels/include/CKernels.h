@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-/// Vector-width levels of `lrps_conv_planar`, each compiled for its instruction set.
+/// Vector-width levels of `lrps_conv_direct`, each compiled for its instruction set.
 enum {
     LRPS_LEVEL_SSE2 = 0,    // any x86-64 (and the plain C build elsewhere)
     LRPS_LEVEL_AVX2 = 1,    // AVX2 + FMA
@@ -14,16 +14,17 @@ enum {
 /// The widest level this CPU (and OS) runs.
 int lrps_cpu_level(void);
 
-/// Stride-1 convolution of single-channel images, straight to NHWC output (no im2col):
-/// `y[b, oy, ox, c] = rectify?(sum over ky, kx of xpad[b, oy + ky, ox + kx] * weight[ky, kx, c]
-/// + bias[c])`, where `xpad` is `x` (n x h x w) with `pads` = top, left, bottom, right rows and
-/// columns of `padValue` around it; `weight` is kh x kw x channels (C order); `bias` has
-/// `channels` values or is NULL; `y` holds n x oh x ow x channels with
-/// oh = h + top + bottom - kh + 1 and ow = w + left + right - kw + 1 (both >= 1).
-/// The products are summed in (ky, kx) order and the bias added last, as the im2col product does.
+/// Stride-1 convolution straight to NHWC output (no im2col): `y[b, oy, ox, c] = rectify?(sum
+/// over ky, kx, p of xpad[b, oy + ky, ox + kx, p] * weight[ky, kx, p, c] + bias[c])`, where `xpad`
+/// is `x` (n x h x w x planes, NHWC) with `pads` = top, left, bottom, right rows and columns of
+/// `padValue` around it; `weight` is kh x kw x planes x channels (C order); `bias` has `channels`
+/// values or is NULL; `y` holds n x oh x ow x channels with oh = h + top + bottom - kh + 1 and
+/// ow = w + left + right - kw + 1 (both >= 1). The products are summed in (ky, kx, p) order and
+/// the bias added last, as the im2col product does; ReLU is Swift's max(v, 0).
 /// `level` above `lrps_cpu_level()` is lowered to it. Returns 0, or -1 if scratch memory
-/// (a padded image and the grouped weights) could not be allocated; then `y` is untouched.
-int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
+/// (the padded planes of one image and the grouped weights) could not be allocated; then `y` is
+/// untouched.
+int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t planes,
                      const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
                      const float *bias, const ptrdiff_t pads[4], float padValue,
                      int rectify, int level, float *y);

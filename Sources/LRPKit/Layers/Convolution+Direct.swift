@@ -1,12 +1,13 @@
 import CKernels
 import Foundation
 
-/// Which code computes a convolution of one input channel at stride 1 (a network's pixel layer).
-/// `direct` (Sources/CKernels/ConvolutionPlanar.c) computes the NHWC output straight from the
-/// image: for the tutorial CNN's 5x5 -> 10 layer about 4x the rate of im2col + sgemm, whose
-/// product (25 deep, 10 wide) BLAS kernels run far below their peak. Tests compare both paths and
-/// every vector width the CPU runs.
-enum PlanarKernel: Equatable, Sendable {
+/// Which code computes a stride-1 convolution that `ConvolutionGeometry.runsDirectly` accepts.
+/// `direct` (Sources/CKernels/ConvolutionDirect.c) computes the NHWC output straight from padded
+/// planes of the image, without im2col: for the tutorial CNN's pixel layer (1 -> 10 channels, 5x5)
+/// about 3x the rate of im2col + sgemm, whose product (25 deep, 10 wide) BLAS kernels run far
+/// below their peak (docs/performance.md). Tests compare both paths at every vector width the CPU
+/// runs.
+enum ConvolutionPath: Equatable, Sendable {
     /// The direct kernel at a vector-width level (`LRPS_LEVEL_*`, lowered to what the CPU runs).
     case direct(level: Int32)
     case im2col
@@ -22,10 +23,10 @@ enum PlanarKernel: Equatable, Sendable {
         levelNames.first { $0.level == level }?.name ?? "level \(level)"
     }
 
-    /// The kernel every convolution uses, and why: the CPU's widest, or `LRPS_CONV_KERNEL`
-    /// (im2col, sse2, avx2, avx512), which benchmarks and the test matrix use to run the narrower
-    /// widths (or the BLAS path) on a wide CPU, as `OPENBLAS_CORETYPE` does for BLAS.
-    static let chosen: (kernel: PlanarKernel, reason: String) = {
+    /// The path every convolution takes, and why: the CPU's widest direct kernel, or
+    /// `LRPS_CONV_KERNEL` (im2col, sse2, avx2, avx512), which benchmarks and the test matrix use to
+    /// run the narrower widths (or the BLAS path) on a wide CPU, as `OPENBLAS_CORETYPE` does for BLAS.
+    static let chosen: (path: ConvolutionPath, reason: String) = {
         guard let asked = ProcessInfo.processInfo.environment["LRPS_CONV_KERNEL"] else {
             return (.direct(level: cpuLevel), "the CPU's widest")
         }
@@ -39,25 +40,35 @@ enum PlanarKernel: Equatable, Sendable {
         return (.direct(level: level), "LRPS_CONV_KERNEL=\(asked)")
     }()
 
-    static var best: PlanarKernel { chosen.kernel }
+    static var best: ConvolutionPath { chosen.path }
 }
 
-/// What `lrps --version` and the benchmark report about LRPKit's own kernels.
+/// What `lrps --info` and the benchmark report about LRPKit's own convolution kernel.
 public enum ConvolutionKernel {
-    /// E.g. "pixel-layer convolution: direct, avx512 (the CPU's widest)".
+    /// E.g. "direct convolution: avx512 (the CPU's widest)".
     public static var report: String {
-        switch PlanarKernel.chosen.kernel {
+        switch ConvolutionPath.chosen.path {
         case .direct(let level):
-            return "pixel-layer convolution: direct, \(PlanarKernel.name(of: level)) (\(PlanarKernel.chosen.reason))"
+            return "direct convolution: \(ConvolutionPath.name(of: level)) (\(ConvolutionPath.chosen.reason))"
         case .im2col:
-            return "pixel-layer convolution: im2col + sgemm (\(PlanarKernel.chosen.reason))"
+            return "direct convolution: off, im2col + sgemm everywhere (\(ConvolutionPath.chosen.reason))"
         }
     }
 }
 
 extension ConvolutionGeometry {
-    /// The direct kernel handles one input channel at stride 1, with any padding.
-    var isDirect: Bool { isPlanar && stride == 1 }
+    /// Whether the direct kernel at `level` computes this convolution (else im2col + sgemm):
+    /// stride 1 and not an unpadded 1x1 kernel (whose input already is the column matrix), and
+    /// either one input channel (a pixel layer: faster at every width) or, with AVX-512, a small
+    /// product (at most 256 deep, 32 output channels) on rows of at most 16 pixels: the CNN's
+    /// second layer (10 -> 25 channels, 5x5, 10 x 10 outputs) runs about 1.5x faster there, while
+    /// with AVX2 the same layer was slower than BLAS's Haswell kernels, and large products are
+    /// what BLAS kernels do best (measurements in docs/performance.md).
+    func runsDirectly(outputs: Int, at level: Int32) -> Bool {
+        guard stride == 1, !isPointwise else { return false }
+        if c == 1 { return true }
+        return level >= Int32(LRPS_LEVEL_AVX512) && patch <= 256 && outputs <= 32 && ow <= 16
+    }
 
     /// The NHWC output of all images by the direct kernel, bias added and rectified as asked, in
     /// chunks of about `BLAS.operationsPerBlock` so a long call notices `Interruption` (it then
@@ -66,14 +77,14 @@ extension ConvolutionGeometry {
     func convolveDirectly(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>, outputs: Int,
                           bias: UnsafePointer<Float>?, pads: [Int], padValue: Float, rectify: Bool,
                           level: Int32, into y: UnsafeMutablePointer<Float>) -> Bool {
-        let perImage = Swift.max(1, 2 * rowsPerImage * outputs * kh * kw)
+        let perImage = Swift.max(1, 2 * rowsPerImage * outputs * patch)
         let chunk = Swift.max(1, BLAS.operationsPerBlock / perImage)
         var first = 0
         while first < n {
             if first > 0, Interruption.isRequested { return true }
             let count = Swift.min(chunk, n - first)
             let status = pads.withUnsafeBufferPointer { pads in
-                lrps_conv_planar(x + first * h * w, count, h, w, weight, kh, kw, outputs, bias,
+                lrps_conv_direct(x + first * h * w * c, count, h, w, c, weight, kh, kw, outputs, bias,
                                  pads.baseAddress!, padValue, rectify ? 1 : 0, level,
                                  y + first * rowsPerImage * outputs)
             }

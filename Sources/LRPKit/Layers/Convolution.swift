@@ -3,8 +3,8 @@
 /// side, or per side: ONNX's asymmetric pads, e.g. torch's `padding='same'` with an even kernel).
 ///
 /// Computed as im2col + one matrix product: the columns' order (ky, kx, c) matches the weight's C
-/// order, so the weight is used as a `(kh*kw*in) x out` matrix without copying. A pixel layer (one
-/// input channel, stride 1) is computed by a direct kernel instead (`PlanarKernel`).
+/// order, so the weight is used as a `(kh*kw*in) x out` matrix without copying. Small stride-1
+/// layers (a pixel layer above all) are computed by a direct kernel instead (`ConvolutionPath`).
 public struct Convolution: LinearMap {
     public let weight: Tensor
     public let bias: Tensor?
@@ -78,9 +78,9 @@ public struct Convolution: LinearMap {
         try apply(input, weight: weight, bias: bias, rectifying: true)
     }
 
-    /// `planar`: the code for one input channel at stride 1 (tests choose; see `PlanarKernel`).
+    /// `path`: the direct kernel where it applies, or im2col everywhere (tests choose; see `ConvolutionPath`).
     func apply(_ input: Tensor, weight: Tensor, bias: Tensor?, rectifying: Bool,
-               planar: PlanarKernel = .best) throws -> Tensor {
+               path: ConvolutionPath = .best) throws -> Tensor {
         try checkInput(input.shape)
         let geometry = ConvolutionGeometry(self, input.shape)
         let (rows, patch, out) = (geometry.rows, geometry.patch, outputChannels)
@@ -115,18 +115,18 @@ public struct Convolution: LinearMap {
             }
             weight.scalars.withUnsafeBufferPointer { w in
                 input.scalars.withUnsafeBufferPointer { x in
-                    if geometry.isPointwise {
-                        BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch)
-                        finish(c, rows: rows)
-                        return
-                    }
-                    if geometry.isDirect, case .direct(let level) = planar {
+                    if case .direct(let level) = path, geometry.runsDirectly(outputs: out, at: level) {
                         let done = (perChannel ?? []).withUnsafeBufferPointer { b in
                             geometry.convolveDirectly(x.baseAddress!, weight: w.baseAddress!, outputs: out,
                                                       bias: perChannel == nil ? nil : b.baseAddress, pads: pads,
                                                       padValue: padValue, rectify: rectify, level: level, into: c)
                         }
-                        if done { return }  // else (no scratch memory) the im2col path below
+                        if done { return }  // else (no scratch memory) im2col below
+                    }
+                    if geometry.isPointwise {
+                        BLAS.gemm(x.baseAddress!, w.baseAddress!, c, m: rows, n: out, k: patch)
+                        finish(c, rows: rows)
+                        return
                     }
                     if geometry.isPlanar {
                         geometry.forEachPlanarBlock { images, columns in

@@ -1,12 +1,13 @@
-// Direct convolution of single-channel images (a network's pixel layer), stride 1, NHWC output.
+// Direct convolution, stride 1, NHWC in and out, for the small layers BLAS serves badly.
 //
-// Why not im2col + sgemm: with one input channel the product is 25 deep and 10 wide (the
-// tutorial CNN's 5x5 -> 10), shapes where BLAS kernels run at a fraction of their peak and the
-// columns cost as much memory traffic as the product. Here each output row is computed in blocks
-// of XB pixels for a group of G output channels at once: G x XB accumulators stay in vector
-// registers while the kh*kw taps are summed (per tap: XB/width loads of the input row, G weight
-// broadcasts, G*XB/width fused multiply-adds), then the block is interleaved into NHWC through a
-// gather table and stored. The loops are plain C over GCC/clang vector types, compiled once per
+// Why not im2col + sgemm: the tutorial CNN's pixel layer (one input channel, 5x5 -> 10) is a
+// product 25 deep and 10 wide, a shape where BLAS kernels run at a fraction of their peak and the
+// columns cost as much memory traffic as the product. Here each image is first copied into padded
+// planes, one per input channel; each output row is then computed in blocks of XB pixels for a
+// group of G output channels at once: G x XB accumulators stay in vector registers while the
+// kh*kw*planes taps are summed (per tap: XB/width loads of an input row, G weight broadcasts,
+// G*XB/width fused multiply-adds), then the block is interleaved into NHWC (through a gather
+// table when one group holds all channels) and stored. The loops are plain C over GCC/clang vector types, compiled once per
 // instruction set (SSE2, AVX2+FMA, AVX-512) and chosen at run time, so one binary runs on any
 // x86-64. (Auto-vectorised scalar loops kept the accumulators in memory: a third of the speed.)
 
@@ -21,9 +22,9 @@
 #define MAX_GROUP 12
 
 typedef struct {
-    const float *image;   // padded image, `stride` floats per row, XB floats readable past each row
-    ptrdiff_t stride;
-    const float *weight;  // this group's weights, [kh * kw][G] (channels past `count` are zero)
+    const float *image;   // padded planes, `stride` floats per row, XB floats readable past each row
+    ptrdiff_t stride, planes, planeSize;
+    const float *weight;  // this group's weights, [kh * kw * planes][G] (past `count`: zero)
     const float *bias;    // this group's bias [G], or NULL
     ptrdiff_t kh, kw, oh, ow;
     ptrdiff_t channels;   // channels per output pixel (all groups)
@@ -56,17 +57,18 @@ typedef int F16I __attribute__((vector_size(64)));
         F##W acc[G][NV];                                                                          \
         for (int c = 0; c < G; c++)                                                               \
             for (int v = 0; v < NV; v++) acc[c][v] = (F##W){0};                                   \
+        const float *wv = weight;                                                                 \
         for (ptrdiff_t ky = 0; ky < kh; ky++)                                                     \
-            for (ptrdiff_t kx = 0; kx < kw; kx++) {                                               \
-                const float *in = image + (oy + ky) * stride + x0 + kx;                           \
-                const float *wv = weight + (ky * kw + kx) * G;                                    \
-                F##W pixels[NV];                                                                  \
-                for (int v = 0; v < NV; v++) pixels[v] = *(const F##W##U *)(in + v * W);          \
-                for (int c = 0; c < G; c++) {                                                     \
-                    F##W tap = SPLAT##W(wv[c]);                                                   \
-                    for (int v = 0; v < NV; v++) acc[c][v] += pixels[v] * tap;                    \
+            for (ptrdiff_t kx = 0; kx < kw; kx++)                                                 \
+                for (ptrdiff_t p = 0; p < planes; p++, wv += G) {                                 \
+                    const float *in = image + p * planeSize + (oy + ky) * stride + x0 + kx;       \
+                    F##W pixels[NV];                                                              \
+                    for (int v = 0; v < NV; v++) pixels[v] = *(const F##W##U *)(in + v * W);      \
+                    for (int c = 0; c < G; c++) {                                                 \
+                        F##W tap = SPLAT##W(wv[c]);                                               \
+                        for (int v = 0; v < NV; v++) acc[c][v] += pixels[v] * tap;                \
+                    }                                                                             \
                 }                                                                                 \
-            }                                                                                     \
         float planar[G][NV * W];                                                                  \
         for (int c = 0; c < G; c++)                                                               \
             for (int v = 0; v < NV; v++) {                                                        \
@@ -94,6 +96,7 @@ typedef int F16I __attribute__((vector_size(64)));
     ATTRIBUTES static void NAME(const Job *job) {                                                 \
         const float *image = job->image, *weight = job->weight, *bias = job->bias;                \
         const int *gather = job->gather;                                                          \
+        ptrdiff_t planes = job->planes, planeSize = job->planeSize;                               \
         ptrdiff_t stride = job->stride, kh = job->kh, kw = job->kw, oh = job->oh, ow = job->ow;   \
         ptrdiff_t channels = job->channels, groupChannels = job->count;                           \
         int rectify = job->rectify;                                                               \
@@ -143,6 +146,8 @@ typedef void (*Kernel)(const Job *);
 CONV_LEVEL(sse2_, __attribute__((target("sse2"))), 4, 1, INTERLEAVE_SCALAR)
 CONV_LEVEL(avx2_, __attribute__((target("avx2,fma"))), 8, 1, INTERLEAVE_SCALAR)
 CONV_LEVEL(avx512_, __attribute__((target("avx512f,avx2,fma"))), 16, 2, INTERLEAVE_AVX512)
+// Output rows of at most 16 pixels (the CNN's second layer: 10) waste less in one register per channel.
+CONV_LEVEL(avx512_narrow_, __attribute__((target("avx512f,avx2,fma"))), 16, 1, INTERLEAVE_AVX512)
 
 int lrps_cpu_level(void) {
     __builtin_cpu_init();
@@ -154,10 +159,11 @@ int lrps_cpu_level(void) {
 CONV_LEVEL(sse2_, , 4, 1, INTERLEAVE_SCALAR)  // plain C for other architectures: the compiler's own vectors
 #define avx2_s sse2_s
 #define avx512_s sse2_s
+#define avx512_narrow_s sse2_s
 int lrps_cpu_level(void) { return LRPS_LEVEL_SSE2; }
 #endif
 
-int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
+int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t planes,
                      const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
                      const float *bias, const ptrdiff_t pads[4], float padValue,
                      int rectify, int level, float *y) {
@@ -165,6 +171,10 @@ int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
     if (level > cpu) level = cpu;
     const Kernel *kernels = level == LRPS_LEVEL_AVX512 ? avx512_s : level == LRPS_LEVEL_AVX2 ? avx2_s : sse2_s;
     ptrdiff_t xb = level == LRPS_LEVEL_AVX512 ? XB_AVX512 : level == LRPS_LEVEL_AVX2 ? XB_AVX2 : XB_SSE2;
+    if (level == LRPS_LEVEL_AVX512 && w + pads[1] + pads[3] - kw + 1 <= 16) {
+        kernels = avx512_narrow_s;
+        xb = 16;
+    }
 
     ptrdiff_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
     ptrdiff_t oh = hp - kh + 1, ow = wp - kw + 1;
@@ -172,10 +182,10 @@ int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
     // Balanced groups: 10 channels are one group of 10, 16 two of 8, 25 three of 9 (one padded).
     ptrdiff_t groups = (channels + MAX_GROUP - 1) / MAX_GROUP;
     ptrdiff_t g = (channels + groups - 1) / groups;
-    ptrdiff_t taps = kh * kw;
-    // The padded image: blocks read up to XB pixels past the last output column.
+    ptrdiff_t taps = kh * kw * planes;
+    // The padded planes: blocks read up to XB pixels past the last output column.
     ptrdiff_t stride = wp + XB_MAX;
-    size_t imageFloats = (size_t)hp * (size_t)stride;
+    size_t planeSize = (size_t)hp * (size_t)stride, imageFloats = planeSize * (size_t)planes;
     size_t weightFloats = (size_t)groups * (size_t)(taps * g + g);
     float *image = malloc(imageFloats * sizeof(float));
     float *grouped = calloc(weightFloats, sizeof(float));
@@ -201,13 +211,20 @@ int lrps_conv_planar(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
     for (size_t i = 0; i < imageFloats; i++) image[i] = padValue;
 
     for (ptrdiff_t b = 0; b < n; b++) {
-        const float *src = x + b * h * w;
-        for (ptrdiff_t iy = 0; iy < h; iy++)
-            memcpy(image + (iy + pads[0]) * stride + pads[1], src + iy * w, (size_t)w * sizeof(float));
+        const float *src = x + b * h * w * planes;
+        if (planes == 1) {
+            for (ptrdiff_t iy = 0; iy < h; iy++)
+                memcpy(image + (iy + pads[0]) * stride + pads[1], src + iy * w, (size_t)w * sizeof(float));
+        } else {
+            for (ptrdiff_t iy = 0; iy < h; iy++)
+                for (ptrdiff_t ix = 0; ix < w; ix++)
+                    for (ptrdiff_t c = 0; c < planes; c++)
+                        image[c * planeSize + (iy + pads[0]) * stride + pads[1] + ix] = src[(iy * w + ix) * planes + c];
+        }
         for (ptrdiff_t k = 0; k < groups; k++) {
             ptrdiff_t first = k * g;
             Job job = {
-                .image = image, .stride = stride,
+                .image = image, .stride = stride, .planes = planes, .planeSize = (ptrdiff_t)planeSize,
                 .weight = grouped + k * (taps * g + g),
                 .bias = bias ? grouped + k * (taps * g + g) + taps * g : NULL,
                 .kh = kh, .kw = kw, .oh = oh, .ow = ow,
