@@ -3,8 +3,8 @@ import XCTest
 
 /// The direct convolution kernel (CKernels, `ConvolutionPath.direct`) against a naive
 /// double-precision loop and against the im2col + BLAS path, at every vector width this CPU runs:
-/// odd sizes, padding that differs per side (and pad values that are not 0), 1 to 30 output
-/// channels (one group of channels or several), 1 to 10 input channels, with and without bias and
+/// odd sizes, padding that differs per side (and pad values that are not 0), 1 to 64 output
+/// channels (one group of channels or several), 1 to 33 input channels, with and without bias and
 /// ReLU; and which layers take it.
 final class DirectConvolutionTests: XCTestCase {
     struct Case {
@@ -27,6 +27,10 @@ final class DirectConvolutionTests: XCTestCase {
         Case(images: 3, height: 17, width: 16, kernelHeight: 1, kernelWidth: 2, inputs: 1, outputs: 25, pads: [0, 0, 0, 0], padValue: 0),
         Case(images: 2, height: 8, width: 11, kernelHeight: 3, kernelWidth: 2, inputs: 3, outputs: 5, pads: [2, 1, 0, 1], padValue: -1),
         Case(images: 1, height: 5, width: 19, kernelHeight: 2, kernelWidth: 2, inputs: 2, outputs: 17, pads: [0, 0, 1, 1], padValue: 0.5),
+        // Several blocks of output channels and of pixels per row (ConvolutionChannels.c).
+        Case(images: 1, height: 6, width: 31, kernelHeight: 2, kernelWidth: 3, inputs: 33, outputs: 40, pads: [2, 2, 2, 2], padValue: 0.5),
+        Case(images: 2, height: 5, width: 5, kernelHeight: 4, kernelWidth: 4, inputs: 25, outputs: 64, pads: [0, 0, 0, 0], padValue: 0),
+        Case(images: 1, height: 3, width: 2, kernelHeight: 3, kernelWidth: 2, inputs: 2, outputs: 1, pads: [1, 0, 0, 1], padValue: 2),
     ]
 
     /// Every level up to the CPU's: a level the CPU lacks would silently run a lower one.
@@ -70,16 +74,19 @@ final class DirectConvolutionTests: XCTestCase {
         }
         XCTAssertFalse(try runs(Case(images: 1, height: 4, width: 4, kernelHeight: 1, kernelWidth: 1, inputs: 1, outputs: 3,
                                      pads: [0, 0, 0, 0], padValue: 0), at: avx512))
-        // The CNN's second layer only with AVX-512; wider rows and larger products stay with BLAS.
+        // Several input channels only with AVX-512 and at most 64 outputs (the CNN's second layer,
+        // wide rows, deep products); wider layers (its third, 100 outputs) stay with BLAS.
         let second = Self.cases[1]
         XCTAssertTrue(try runs(second, at: avx512))
         XCTAssertFalse(try runs(second, at: avx2))
         var wide = second
         wide.width = 30
+        wide.inputs = 40
+        XCTAssertTrue(try runs(wide, at: avx512))
+        wide.outputs = 64
+        XCTAssertTrue(try runs(wide, at: avx512))
+        wide.outputs = 65
         XCTAssertFalse(try runs(wide, at: avx512))
-        var deep = second
-        deep.inputs = 16
-        XCTAssertFalse(try runs(deep, at: avx512))
     }
 
     func testForwardAndRectifiedForwardMatchTheNaiveLoop() throws {

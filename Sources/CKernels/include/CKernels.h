@@ -29,4 +29,12 @@ int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrd
                      const float *bias, const ptrdiff_t pads[4], float padValue,
                      int rectify, int level, float *y);
 
+/// The same convolution for images of several channels (`in`), by a kernel that keeps a block of
+/// output pixels x 32 (AVX-512), 16 (AVX2) or 8 (SSE2) output channels in registers and
+/// broadcasts each input value (ConvolutionChannels.c); same arguments, result and order of sums.
+int lrps_conv_nhwc(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t in,
+                   const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
+                   const float *bias, const ptrdiff_t pads[4], float padValue,
+                   int rectify, int level, float *y);
+
 #endif

@@ -59,15 +59,15 @@ public enum ConvolutionKernel {
 extension ConvolutionGeometry {
     /// Whether the direct kernel at `level` computes this convolution (else im2col + sgemm):
     /// stride 1 and not an unpadded 1x1 kernel (whose input already is the column matrix), and
-    /// either one input channel (a pixel layer: faster at every width) or, with AVX-512, a small
-    /// product (at most 256 deep, 32 output channels) on rows of at most 16 pixels: the CNN's
-    /// second layer (10 -> 25 channels, 5x5, 10 x 10 outputs) runs about 1.5x faster there, while
-    /// with AVX2 the same layer was slower than BLAS's Haswell kernels, and large products are
-    /// what BLAS kernels do best (measurements in docs/performance.md).
+    /// either one input channel (a pixel layer: faster at every width) or, with AVX-512, at most
+    /// 64 output channels (ConvolutionChannels.c): the CNN's second layer (10 -> 25 channels, 5x5,
+    /// 10 x 10 outputs) runs about 2x faster there, while with AVX2 a direct kernel for that layer
+    /// was no faster than BLAS's Haswell kernels, and wide products (its third layer, 100
+    /// outputs) are what BLAS kernels do best (measurements in docs/performance.md).
     func runsDirectly(outputs: Int, at level: Int32) -> Bool {
         guard stride == 1, !isPointwise else { return false }
         if c == 1 { return true }
-        return level >= Int32(LRPS_LEVEL_AVX512) && patch <= 256 && outputs <= 32 && ow <= 16
+        return level >= Int32(LRPS_LEVEL_AVX512) && outputs <= 64
     }
 
     /// The NHWC output of all images by the direct kernel, bias added and rectified as asked, in
@@ -84,9 +84,9 @@ extension ConvolutionGeometry {
             if first > 0, Interruption.isRequested { return true }
             let count = Swift.min(chunk, n - first)
             let status = pads.withUnsafeBufferPointer { pads in
-                lrps_conv_direct(x + first * h * w * c, count, h, w, c, weight, kh, kw, outputs, bias,
-                                 pads.baseAddress!, padValue, rectify ? 1 : 0, level,
-                                 y + first * rowsPerImage * outputs)
+                (c == 1 ? lrps_conv_direct : lrps_conv_nhwc)(
+                    x + first * h * w * c, count, h, w, c, weight, kh, kw, outputs, bias,
+                    pads.baseAddress!, padValue, rectify ? 1 : 0, level, y + first * rowsPerImage * outputs)
             }
             if status != 0 { return false }
             first += count

@@ -1,0 +1,207 @@
+// Direct convolution of multi-channel NHWC images, stride 1, NHWC output.
+//
+// Why not im2col + sgemm: for the small layers of MNIST-sized networks (the tutorial CNN's second
+// convolution: 5x5x10 -> 25 on 14x14) the columns are 25 times the input, written and read once
+// per image, and the product is only 25 wide, where BLAS kernels run well below their peak. Here
+// each output row is computed in blocks of P pixels x one group of NV vectors of output channels:
+// the P x NV accumulators stay in vector registers while the kh x kw x in products are summed
+// (per input value: one broadcast, NV weight loads shared by the P pixels, P x NV fused
+// multiply-adds), then the bias is added, the block rectified if asked, and stored into NHWC.
+// Plain C with vector extensions, compiled once per instruction set (SSE2, AVX2+FMA, AVX-512)
+// and chosen at run time, so one binary runs on any x86-64.
+
+#include "CKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef float C4 __attribute__((vector_size(16)));
+typedef float C8 __attribute__((vector_size(32)));
+typedef float C16 __attribute__((vector_size(64)));
+typedef float C4U __attribute__((vector_size(16), aligned(4)));
+typedef float C8U __attribute__((vector_size(32), aligned(4)));
+typedef float C16U __attribute__((vector_size(64), aligned(4)));
+#define SPLAT4(s) ((C4){s, s, s, s})
+#define SPLAT8(s) ((C8){s, s, s, s, s, s, s, s})
+#define SPLAT16(s) ((C16){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s})
+typedef int C4I __attribute__((vector_size(16)));
+typedef int C8I __attribute__((vector_size(32)));
+typedef int C16I __attribute__((vector_size(64)));
+
+typedef struct {
+    const float *image;    // padded image, `stride` pixels per row, P pixels readable past each row
+    ptrdiff_t stride, in;  // pixels per padded row; input channels per pixel
+    const float *weight;   // this group's weights [kh * kw * in][NV * W], zero past `count`
+    const float *bias;     // this group's bias [NV * W], or NULL
+    ptrdiff_t kh, kw, oh, ow;
+    ptrdiff_t channels;    // output channels per pixel (all groups)
+    ptrdiff_t count;       // this group's real channels
+    int rectify;
+    float *y;              // the image's output, offset to this group's first channel
+} ChannelJob;
+
+// One block: P pixels x NV vectors of W channels (literals), accumulated in registers.
+#define CHANNEL_BLOCK(W, NV, P)                                                                   \
+    do {                                                                                          \
+        C##W acc[P][NV];                                                                          \
+        for (int p = 0; p < P; p++)                                                               \
+            for (int v = 0; v < NV; v++) acc[p][v] = (C##W){0};                                   \
+        for (ptrdiff_t ky = 0; ky < kh; ky++)                                                     \
+            for (ptrdiff_t kx = 0; kx < kw; kx++) {                                               \
+                const float *pixel = image + ((oy + ky) * stride + x0 + kx) * in;                 \
+                const float *tap = weight + (ky * kw + kx) * in * (NV * W);                       \
+                for (ptrdiff_t c = 0; c < in; c++) {                                              \
+                    C##W wv[NV];                                                                  \
+                    for (int v = 0; v < NV; v++) wv[v] = *(const C##W *)(tap + c * (NV * W) + v * W); \
+                    for (int p = 0; p < P; p++) {                                                 \
+                        C##W s = SPLAT##W(pixel[p * in + c]);                                     \
+                        for (int v = 0; v < NV; v++) acc[p][v] += s * wv[v];                      \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+        ptrdiff_t pixels = ow - x0 < P ? ow - x0 : P;                                             \
+        for (ptrdiff_t p = 0; p < pixels; p++) {                                                  \
+            float block[NV * W];                                                                  \
+            for (int v = 0; v < NV; v++) {                                                        \
+                C##W sum = acc[p][v];                                                             \
+                if (bias) sum += *(const C##W *)(bias + v * W);                                   \
+                if (rectify) sum = (C##W)((C##W##I)sum & ~(sum < (C##W){0})); /* NaN stays NaN */ \
+                *(C##W##U *)&block[v * W] = sum;                                                  \
+            }                                                                                     \
+            memcpy(y + (oy * ow + x0 + p) * channels, block, (size_t)count * sizeof(float));      \
+        }                                                                                         \
+    } while (0)
+
+#define CHANNEL_KERNEL(NAME, ATTRIBUTES, W, NV, P)                                                \
+    ATTRIBUTES static void NAME(const ChannelJob *job) {                                          \
+        const float *image = job->image, *weight = job->weight, *bias = job->bias;                \
+        ptrdiff_t stride = job->stride, in = job->in, kh = job->kh, kw = job->kw;                 \
+        ptrdiff_t oh = job->oh, ow = job->ow, channels = job->channels, count = job->count;      \
+        int rectify = job->rectify;                                                               \
+        float *y = job->y;                                                                        \
+        for (ptrdiff_t oy = 0; oy < oh; oy++)                                                     \
+            for (ptrdiff_t x0 = 0; x0 < ow; x0 += P) CHANNEL_BLOCK(W, NV, P);                      \
+    }
+
+// Registers: P x NV accumulators + NV weights + 1 broadcast, within 16 (SSE2, AVX2) or 32
+// (AVX-512). One kernel per block width P, so a row of `ow` pixels splits with little waste
+// (the tutorial's 10-pixel rows are one block of 10 with AVX-512, two of 5 otherwise).
+#define LANES_AVX512 32   // 16 x 2
+#define LANES_AVX2 16     // 8 x 2
+#define LANES_SSE2 8      // 4 x 2
+#define PIXELS_AVX512 12
+#define PIXELS_NARROW 6
+#define PIXELS_MAX 12
+
+typedef void (*ChannelKernel)(const ChannelJob *);
+
+#define CHANNEL_LEVEL_6(PREFIX, ATTRIBUTES, W)                                                    \
+    CHANNEL_KERNEL(PREFIX##1, ATTRIBUTES, W, 2, 1)                                                \
+    CHANNEL_KERNEL(PREFIX##2, ATTRIBUTES, W, 2, 2)                                                \
+    CHANNEL_KERNEL(PREFIX##3, ATTRIBUTES, W, 2, 3)                                                \
+    CHANNEL_KERNEL(PREFIX##4, ATTRIBUTES, W, 2, 4)                                                \
+    CHANNEL_KERNEL(PREFIX##5, ATTRIBUTES, W, 2, 5)                                                \
+    CHANNEL_KERNEL(PREFIX##6, ATTRIBUTES, W, 2, 6)
+#define CHANNEL_LEVEL_12(PREFIX, ATTRIBUTES, W)                                                   \
+    CHANNEL_LEVEL_6(PREFIX, ATTRIBUTES, W)                                                        \
+    CHANNEL_KERNEL(PREFIX##7, ATTRIBUTES, W, 2, 7)                                                \
+    CHANNEL_KERNEL(PREFIX##8, ATTRIBUTES, W, 2, 8)                                                \
+    CHANNEL_KERNEL(PREFIX##9, ATTRIBUTES, W, 2, 9)                                                \
+    CHANNEL_KERNEL(PREFIX##10, ATTRIBUTES, W, 2, 10)                                              \
+    CHANNEL_KERNEL(PREFIX##11, ATTRIBUTES, W, 2, 11)                                              \
+    CHANNEL_KERNEL(PREFIX##12, ATTRIBUTES, W, 2, 12)
+
+#if defined(__x86_64__) || defined(__i386__)
+CHANNEL_LEVEL_6(channels_sse2_, __attribute__((target("sse2"))), 4)
+CHANNEL_LEVEL_6(channels_avx2_, __attribute__((target("avx2,fma"))), 8)
+CHANNEL_LEVEL_12(channels_avx512_, __attribute__((target("avx512f,avx2,fma"))), 16)
+static const ChannelKernel avx512Kernels[PIXELS_MAX] = {
+    channels_avx512_1, channels_avx512_2, channels_avx512_3, channels_avx512_4,
+    channels_avx512_5, channels_avx512_6, channels_avx512_7, channels_avx512_8,
+    channels_avx512_9, channels_avx512_10, channels_avx512_11, channels_avx512_12,
+};
+static const ChannelKernel avx2Kernels[PIXELS_NARROW] = {
+    channels_avx2_1, channels_avx2_2, channels_avx2_3, channels_avx2_4, channels_avx2_5, channels_avx2_6,
+};
+#else
+CHANNEL_LEVEL_6(channels_sse2_, , 4)
+#endif
+static const ChannelKernel sse2Kernels[PIXELS_NARROW] = {
+    channels_sse2_1, channels_sse2_2, channels_sse2_3, channels_sse2_4, channels_sse2_5, channels_sse2_6,
+};
+
+// The block width for rows of `ow` pixels: the whole row if it fits, else the width in the upper
+// half of what the registers allow that leaves the fewest unused pixels in the last block.
+static ptrdiff_t blockWidth(ptrdiff_t ow, ptrdiff_t most) {
+    if (ow <= most) return ow;
+    ptrdiff_t best = most, waste = (ow + most - 1) / most * most - ow;
+    for (ptrdiff_t p = most - 1; p > most / 2; p--) {
+        ptrdiff_t w = (ow + p - 1) / p * p - ow;
+        if (w < waste) { best = p; waste = w; }
+    }
+    return best;
+}
+
+int lrps_conv_nhwc(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t in,
+                   const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
+                   const float *bias, const ptrdiff_t pads[4], float padValue,
+                   int rectify, int level, float *y) {
+    int cpu = lrps_cpu_level();
+    if (level > cpu) level = cpu;
+#if defined(__x86_64__) || defined(__i386__)
+    const ChannelKernel *kernels = level == LRPS_LEVEL_AVX512 ? avx512Kernels
+        : level == LRPS_LEVEL_AVX2 ? avx2Kernels : sse2Kernels;
+    ptrdiff_t lanes = level == LRPS_LEVEL_AVX512 ? LANES_AVX512 : level == LRPS_LEVEL_AVX2 ? LANES_AVX2 : LANES_SSE2;
+    ptrdiff_t most = level == LRPS_LEVEL_AVX512 ? PIXELS_AVX512 : PIXELS_NARROW;
+#else
+    const ChannelKernel *kernels = sse2Kernels;
+    ptrdiff_t lanes = LANES_SSE2, most = PIXELS_NARROW;
+#endif
+
+    ptrdiff_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
+    ptrdiff_t oh = hp - kh + 1, ow = wp - kw + 1;
+    if (n <= 0 || oh <= 0 || ow <= 0 || channels <= 0 || in <= 0) return 0;
+    ChannelKernel kernel = kernels[blockWidth(ow, most) - 1];
+    ptrdiff_t groups = (channels + lanes - 1) / lanes;
+    ptrdiff_t depth = kh * kw * in;
+    // Padded image: blocks read up to P pixels past the last output column.
+    ptrdiff_t stride = wp + PIXELS_MAX;
+    size_t imageFloats = (size_t)hp * (size_t)stride * (size_t)in;
+    size_t groupFloats = (size_t)(depth + 1) * (size_t)lanes;
+    float *image = malloc(imageFloats * sizeof(float));
+    float *grouped = aligned_alloc(64, ((groups * groupFloats * sizeof(float)) + 63) / 64 * 64);
+    if (!image || !grouped) {
+        free(image); free(grouped);
+        return -1;
+    }
+    memset(grouped, 0, groups * groupFloats * sizeof(float));
+    for (ptrdiff_t k = 0; k < groups; k++) {
+        float *gw = grouped + k * groupFloats;
+        ptrdiff_t first = k * lanes, count = channels - first < lanes ? channels - first : lanes;
+        for (ptrdiff_t d = 0; d < depth; d++)
+            memcpy(gw + d * lanes, weight + d * channels + first, (size_t)count * sizeof(float));
+        if (bias) memcpy(gw + depth * lanes, bias + first, (size_t)count * sizeof(float));
+    }
+    for (size_t i = 0; i < imageFloats; i++) image[i] = padValue;
+
+    for (ptrdiff_t b = 0; b < n; b++) {
+        const float *src = x + b * h * w * in;
+        for (ptrdiff_t iy = 0; iy < h; iy++)
+            memcpy(image + ((iy + pads[0]) * stride + pads[1]) * in, src + iy * w * in, (size_t)(w * in) * sizeof(float));
+        for (ptrdiff_t k = 0; k < groups; k++) {
+            ptrdiff_t first = k * lanes;
+            ChannelJob job = {
+                .image = image, .stride = stride, .in = in,
+                .weight = grouped + k * groupFloats,
+                .bias = bias ? grouped + k * groupFloats + depth * lanes : NULL,
+                .kh = kh, .kw = kw, .oh = oh, .ow = ow,
+                .channels = channels, .count = channels - first < lanes ? channels - first : lanes,
+                .rectify = rectify,
+                .y = y + b * oh * ow * channels + first,
+            };
+            kernel(&job);
+        }
+    }
+    free(image); free(grouped);
+    return 0;
+}
