@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-3}
+CAPTUM_RUNS=${CAPTUM_RUNS:-$RUNS}   # Captum's rows take minutes each on all 10,000 digits
 DIGITS=${DIGITS:-10000}        # integrated and pixelflip; occlusion takes a tenth
 THREADS=${THREADS:-$(nproc)}   # lrps uses every core; torch gets the same count
 PYTHON=${PYTHON:-python3}
@@ -40,7 +41,7 @@ occ=$(seconds occlusion "$tmp/occlusion.lrps")
 pfs=$(seconds pixelflip-setup "$tmp/pixelflip-setup.lrps")
 pf=$(seconds pixelflip "$tmp/pixelflip.lrps")
 ours_ig=$(echo "$ig - $load" | bc -l); ours_occ=$(echo "$occ - $load" | bc -l); ours_pf=$(echo "$pf - $pfs" | bc -l)
-theirs=$("$PYTHON" scripts/bench/methods_captum.py --runs "$RUNS" --threads "$THREADS" --digits "$DIGITS")
+theirs=$("$PYTHON" scripts/bench/methods_captum.py --runs "$CAPTUM_RUNS" --threads "$THREADS" --digits "$DIGITS")
 echo "$theirs" >&2
 echo "| row | lrps (s) | Captum / PyTorch (s) | speed-up | target |"
 echo "|---|---|---|---|---|"
@@ -49,4 +50,4 @@ for row in integrated occlusion pixelflip; do
   t=$(echo "$theirs" | awk -v r=$row '$1 == r {print $2}')
   printf '| %s | %.2f | %s | %s | >= 3x |\n' "$row" "$ours" "${t:-n/a}" "$( [ -n "$t" ] && printf '%.1fx' "$(echo "$t / $ours" | bc -l)" || echo n/a)"
 done
-echo "(digits $DIGITS, threads $THREADS, runs $RUNS, $(date -u +%F), load $load s subtracted)"
+echo "(digits $DIGITS, threads $THREADS, lrps runs $RUNS, Captum runs $CAPTUM_RUNS, load average $(cut -d" " -f1-3 /proc/loadavg), $(date -u +%F), loading ($load s) subtracted)"
