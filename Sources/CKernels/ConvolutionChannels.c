@@ -11,22 +11,11 @@
 // and chosen at run time, so one binary runs on any x86-64.
 
 #include "CKernels.h"
+#include "Vectors.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef float C4 __attribute__((vector_size(16)));
-typedef float C8 __attribute__((vector_size(32)));
-typedef float C16 __attribute__((vector_size(64)));
-typedef float C4U __attribute__((vector_size(16), aligned(4)));
-typedef float C8U __attribute__((vector_size(32), aligned(4)));
-typedef float C16U __attribute__((vector_size(64), aligned(4)));
-#define SPLAT4(s) ((C4){s, s, s, s})
-#define SPLAT8(s) ((C8){s, s, s, s, s, s, s, s})
-#define SPLAT16(s) ((C16){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s})
-typedef int C4I __attribute__((vector_size(16)));
-typedef int C8I __attribute__((vector_size(32)));
-typedef int C16I __attribute__((vector_size(64)));
 
 typedef struct {
     const float *image;    // padded image, `stride` pixels per row, P pixels readable past each row
@@ -43,18 +32,18 @@ typedef struct {
 // One block: P pixels x NV vectors of W channels (literals), accumulated in registers.
 #define CHANNEL_BLOCK(W, NV, P)                                                                   \
     do {                                                                                          \
-        C##W acc[P][NV];                                                                          \
+        F##W acc[P][NV];                                                                          \
         for (int p = 0; p < P; p++)                                                               \
-            for (int v = 0; v < NV; v++) acc[p][v] = (C##W){0};                                   \
+            for (int v = 0; v < NV; v++) acc[p][v] = (F##W){0};                                   \
         for (ptrdiff_t ky = 0; ky < kh; ky++)                                                     \
             for (ptrdiff_t kx = 0; kx < kw; kx++) {                                               \
                 const float *pixel = image + ((oy + ky) * stride + x0 + kx) * in;                 \
                 const float *tap = weight + (ky * kw + kx) * in * (NV * W);                       \
                 for (ptrdiff_t c = 0; c < in; c++) {                                              \
-                    C##W wv[NV];                                                                  \
-                    for (int v = 0; v < NV; v++) wv[v] = *(const C##W *)(tap + c * (NV * W) + v * W); \
+                    F##W wv[NV];                                                                  \
+                    for (int v = 0; v < NV; v++) wv[v] = *(const F##W *)(tap + c * (NV * W) + v * W); \
                     for (int p = 0; p < P; p++) {                                                 \
-                        C##W s = SPLAT##W(pixel[p * in + c]);                                     \
+                        F##W s = SPLAT##W(pixel[p * in + c]);                                     \
                         for (int v = 0; v < NV; v++) acc[p][v] += s * wv[v];                      \
                     }                                                                             \
                 }                                                                                 \
@@ -63,10 +52,10 @@ typedef struct {
         for (ptrdiff_t p = 0; p < pixels; p++) {                                                  \
             float block[NV * W];                                                                  \
             for (int v = 0; v < NV; v++) {                                                        \
-                C##W sum = acc[p][v];                                                             \
-                if (bias) sum += *(const C##W *)(bias + v * W);                                   \
-                if (rectify) sum = (C##W)((C##W##I)sum & ~(sum < (C##W){0})); /* NaN stays NaN */ \
-                *(C##W##U *)&block[v * W] = sum;                                                  \
+                F##W sum = acc[p][v];                                                             \
+                if (bias) sum += *(const F##W *)(bias + v * W);                                   \
+                if (rectify) sum = (F##W)((F##W##I)sum & ~(sum < (F##W){0})); /* NaN stays NaN */ \
+                *(F##W##U *)&block[v * W] = sum;                                                  \
             }                                                                                     \
             memcpy(y + (oy * ow + x0 + p) * channels, block, (size_t)count * sizeof(float));      \
         }                                                                                         \

@@ -12,6 +12,7 @@
 // x86-64. (Auto-vectorised scalar loops kept the accumulators in memory: a third of the speed.)
 
 #include "CKernels.h"
+#include "Vectors.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,20 +35,6 @@ typedef struct {
     float *y;             // the image's output, already offset to this group's first channel
 } Job;
 
-// Vectors of 4, 8 and 16 floats (GCC/clang vector extensions: the same code for each width), and
-// their unaligned (`U`) and integer (`I`) forms.
-typedef float F4 __attribute__((vector_size(16)));
-typedef float F8 __attribute__((vector_size(32)));
-typedef float F16 __attribute__((vector_size(64)));
-typedef float F4U __attribute__((vector_size(16), aligned(4)));
-typedef float F8U __attribute__((vector_size(32), aligned(4)));
-typedef float F16U __attribute__((vector_size(64), aligned(4)));
-typedef int F4I __attribute__((vector_size(16)));
-#define SPLAT4(s) ((F4){s, s, s, s})
-#define SPLAT8(s) ((F8){s, s, s, s, s, s, s, s})
-#define SPLAT16(s) ((F16){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s})
-typedef int F8I __attribute__((vector_size(32)));
-typedef int F16I __attribute__((vector_size(64)));
 
 // One block of an output row: G channels x NV vectors of W pixels, the accumulators in registers
 // (G, NV and W are literals). Then the bias, ReLU as Swift's max(v, 0) (NaN stays NaN, -0 becomes
