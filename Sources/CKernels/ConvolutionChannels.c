@@ -54,7 +54,7 @@ typedef struct {
             for (int v = 0; v < NV; v++) {                                                        \
                 F##W sum = acc[p][v];                                                             \
                 if (bias) sum += *(const F##W *)(bias + v * W);                                   \
-                if (rectify) sum = (F##W)((F##W##I)sum & ~(sum < (F##W){0})); /* NaN stays NaN */ \
+                if (rectify) sum = (F##W)((F##W##I)sum & ~(sum <= (F##W){0})); /* as max(v, 0) */ \
                 *(F##W##U *)&block[v * W] = sum;                                                  \
             }                                                                                     \
             memcpy(y + (oy * ow + x0 + p) * channels, block, (size_t)count * sizeof(float));      \
@@ -84,40 +84,24 @@ typedef struct {
 
 typedef void (*ChannelKernel)(const ChannelJob *);
 
-#define CHANNEL_LEVEL_6(PREFIX, ATTRIBUTES, W)                                                    \
-    CHANNEL_KERNEL(PREFIX##1, ATTRIBUTES, W, 2, 1)                                                \
-    CHANNEL_KERNEL(PREFIX##2, ATTRIBUTES, W, 2, 2)                                                \
-    CHANNEL_KERNEL(PREFIX##3, ATTRIBUTES, W, 2, 3)                                                \
-    CHANNEL_KERNEL(PREFIX##4, ATTRIBUTES, W, 2, 4)                                                \
-    CHANNEL_KERNEL(PREFIX##5, ATTRIBUTES, W, 2, 5)                                                \
-    CHANNEL_KERNEL(PREFIX##6, ATTRIBUTES, W, 2, 6)
-#define CHANNEL_LEVEL_12(PREFIX, ATTRIBUTES, W)                                                   \
-    CHANNEL_LEVEL_6(PREFIX, ATTRIBUTES, W)                                                        \
-    CHANNEL_KERNEL(PREFIX##7, ATTRIBUTES, W, 2, 7)                                                \
-    CHANNEL_KERNEL(PREFIX##8, ATTRIBUTES, W, 2, 8)                                                \
-    CHANNEL_KERNEL(PREFIX##9, ATTRIBUTES, W, 2, 9)                                                \
-    CHANNEL_KERNEL(PREFIX##10, ATTRIBUTES, W, 2, 10)                                              \
-    CHANNEL_KERNEL(PREFIX##11, ATTRIBUTES, W, 2, 11)                                              \
-    CHANNEL_KERNEL(PREFIX##12, ATTRIBUTES, W, 2, 12)
+// One kernel per block width 1...6 (or 1...12) for a level, and a table of them (index P - 1).
+#define WIDTHS_6(X, ...) X(1, __VA_ARGS__) X(2, __VA_ARGS__) X(3, __VA_ARGS__) X(4, __VA_ARGS__) \
+    X(5, __VA_ARGS__) X(6, __VA_ARGS__)
+#define WIDTHS_12(X, ...) WIDTHS_6(X, __VA_ARGS__) X(7, __VA_ARGS__) X(8, __VA_ARGS__)           \
+    X(9, __VA_ARGS__) X(10, __VA_ARGS__) X(11, __VA_ARGS__) X(12, __VA_ARGS__)
+#define WIDTH_KERNEL(P, PREFIX, ATTRIBUTES, W) CHANNEL_KERNEL(PREFIX##P, ATTRIBUTES, W, 2, P)
+#define WIDTH_ENTRY(P, PREFIX) PREFIX##P,
+#define CHANNEL_LEVEL(WIDTHS, PREFIX, ATTRIBUTES, W)                                              \
+    WIDTHS(WIDTH_KERNEL, PREFIX, ATTRIBUTES, W)                                                   \
+    static const ChannelKernel PREFIX##s[] = {WIDTHS(WIDTH_ENTRY, PREFIX)};
 
 #if defined(__x86_64__) || defined(__i386__)
-CHANNEL_LEVEL_6(channels_sse2_, __attribute__((target("sse2"))), 4)
-CHANNEL_LEVEL_6(channels_avx2_, __attribute__((target("avx2,fma"))), 8)
-CHANNEL_LEVEL_12(channels_avx512_, __attribute__((target("avx512f,avx2,fma"))), 16)
-static const ChannelKernel avx512Kernels[PIXELS_MAX] = {
-    channels_avx512_1, channels_avx512_2, channels_avx512_3, channels_avx512_4,
-    channels_avx512_5, channels_avx512_6, channels_avx512_7, channels_avx512_8,
-    channels_avx512_9, channels_avx512_10, channels_avx512_11, channels_avx512_12,
-};
-static const ChannelKernel avx2Kernels[PIXELS_NARROW] = {
-    channels_avx2_1, channels_avx2_2, channels_avx2_3, channels_avx2_4, channels_avx2_5, channels_avx2_6,
-};
+CHANNEL_LEVEL(WIDTHS_6, channels_sse2_, __attribute__((target("sse2"))), 4)
+CHANNEL_LEVEL(WIDTHS_6, channels_avx2_, __attribute__((target("avx2,fma"))), 8)
+CHANNEL_LEVEL(WIDTHS_12, channels_avx512_, __attribute__((target("avx512f,avx2,fma"))), 16)
 #else
-CHANNEL_LEVEL_6(channels_sse2_, , 4)
+CHANNEL_LEVEL(WIDTHS_6, channels_sse2_, , 4)
 #endif
-static const ChannelKernel sse2Kernels[PIXELS_NARROW] = {
-    channels_sse2_1, channels_sse2_2, channels_sse2_3, channels_sse2_4, channels_sse2_5, channels_sse2_6,
-};
 
 // The block width for rows of `ow` pixels: the whole row if it fits, else the width in the upper
 // half of what the registers allow that leaves the fewest unused pixels in the last block.
@@ -138,12 +122,12 @@ int lrps_conv_nhwc(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdif
     int cpu = lrps_cpu_level();
     if (level > cpu) level = cpu;
 #if defined(__x86_64__) || defined(__i386__)
-    const ChannelKernel *kernels = level == LRPS_LEVEL_AVX512 ? avx512Kernels
-        : level == LRPS_LEVEL_AVX2 ? avx2Kernels : sse2Kernels;
+    const ChannelKernel *kernels = level == LRPS_LEVEL_AVX512 ? channels_avx512_s
+        : level == LRPS_LEVEL_AVX2 ? channels_avx2_s : channels_sse2_s;
     ptrdiff_t lanes = level == LRPS_LEVEL_AVX512 ? LANES_AVX512 : level == LRPS_LEVEL_AVX2 ? LANES_AVX2 : LANES_SSE2;
     ptrdiff_t most = level == LRPS_LEVEL_AVX512 ? PIXELS_AVX512 : PIXELS_NARROW;
 #else
-    const ChannelKernel *kernels = sse2Kernels;
+    const ChannelKernel *kernels = channels_sse2_s;
     ptrdiff_t lanes = LANES_SSE2, most = PIXELS_NARROW;
 #endif
 

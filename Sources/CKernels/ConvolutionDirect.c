@@ -1,11 +1,11 @@
-// Direct convolution, stride 1, NHWC in and out, for the small layers BLAS serves badly.
+// Direct convolution of one-channel images (a network's pixel layer), stride 1, NHWC output.
 //
 // Why not im2col + sgemm: the tutorial CNN's pixel layer (one input channel, 5x5 -> 10) is a
 // product 25 deep and 10 wide, a shape where BLAS kernels run at a fraction of their peak and the
-// columns cost as much memory traffic as the product. Here each image is first copied into padded
-// planes, one per input channel; each output row is then computed in blocks of XB pixels for a
+// columns cost as much memory traffic as the product. Here each image is first copied into a padded
+// plane; each output row is then computed in blocks of XB pixels for a
 // group of G output channels at once: G x XB accumulators stay in vector registers while the
-// kh*kw*planes taps are summed (per tap: XB/width loads of an input row, G weight broadcasts,
+// kh*kw taps are summed (per tap: XB/width loads of an input row, G weight broadcasts,
 // G*XB/width fused multiply-adds), then the block is interleaved into NHWC (through a gather
 // table when one group holds all channels) and stored. The loops are plain C over GCC/clang vector types, compiled once per
 // instruction set (SSE2, AVX2+FMA, AVX-512) and chosen at run time, so one binary runs on any
@@ -23,9 +23,9 @@
 #define MAX_GROUP 12
 
 typedef struct {
-    const float *image;   // padded planes, `stride` floats per row, XB floats readable past each row
-    ptrdiff_t stride, planes, planeSize;
-    const float *weight;  // this group's weights, [kh * kw * planes][G] (past `count`: zero)
+    const float *image;   // padded image, `stride` floats per row, XB floats readable past each row
+    ptrdiff_t stride;
+    const float *weight;  // this group's weights, [kh * kw][G] (past `count`: zero)
     const float *bias;    // this group's bias [G], or NULL
     ptrdiff_t kh, kw, oh, ow;
     ptrdiff_t channels;   // channels per output pixel (all groups)
@@ -46,16 +46,15 @@ typedef struct {
             for (int v = 0; v < NV; v++) acc[c][v] = (F##W){0};                                   \
         const float *wv = weight;                                                                 \
         for (ptrdiff_t ky = 0; ky < kh; ky++)                                                     \
-            for (ptrdiff_t kx = 0; kx < kw; kx++)                                                 \
-                for (ptrdiff_t p = 0; p < planes; p++, wv += G) {                                 \
-                    const float *in = image + p * planeSize + (oy + ky) * stride + x0 + kx;       \
-                    F##W pixels[NV];                                                              \
-                    for (int v = 0; v < NV; v++) pixels[v] = *(const F##W##U *)(in + v * W);      \
-                    for (int c = 0; c < G; c++) {                                                 \
-                        F##W tap = SPLAT##W(wv[c]);                                               \
-                        for (int v = 0; v < NV; v++) acc[c][v] += pixels[v] * tap;                \
-                    }                                                                             \
+            for (ptrdiff_t kx = 0; kx < kw; kx++, wv += G) {                                      \
+                const float *in = image + (oy + ky) * stride + x0 + kx;                           \
+                F##W pixels[NV];                                                                  \
+                for (int v = 0; v < NV; v++) pixels[v] = *(const F##W##U *)(in + v * W);          \
+                for (int c = 0; c < G; c++) {                                                     \
+                    F##W tap = SPLAT##W(wv[c]);                                                   \
+                    for (int v = 0; v < NV; v++) acc[c][v] += pixels[v] * tap;                    \
                 }                                                                                 \
+            }                                                                                     \
         float planar[G][NV * W];                                                                  \
         for (int c = 0; c < G; c++)                                                               \
             for (int v = 0; v < NV; v++) {                                                        \
@@ -83,7 +82,6 @@ typedef struct {
     ATTRIBUTES static void NAME(const Job *job) {                                                 \
         const float *image = job->image, *weight = job->weight, *bias = job->bias;                \
         const int *gather = job->gather;                                                          \
-        ptrdiff_t planes = job->planes, planeSize = job->planeSize;                               \
         ptrdiff_t stride = job->stride, kh = job->kh, kw = job->kw, oh = job->oh, ow = job->ow;   \
         ptrdiff_t channels = job->channels, groupChannels = job->count;                           \
         int rectify = job->rectify;                                                               \
@@ -150,7 +148,7 @@ CONV_LEVEL(sse2_, , 4, 1, INTERLEAVE_SCALAR)  // plain C for other architectures
 int lrps_cpu_level(void) { return LRPS_LEVEL_SSE2; }
 #endif
 
-int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrdiff_t planes,
+int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w,
                      const float *weight, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t channels,
                      const float *bias, const ptrdiff_t pads[4], float padValue,
                      int rectify, int level, float *y) {
@@ -169,10 +167,10 @@ int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrd
     // Balanced groups: 10 channels are one group of 10, 16 two of 8, 25 three of 9 (one padded).
     ptrdiff_t groups = (channels + MAX_GROUP - 1) / MAX_GROUP;
     ptrdiff_t g = (channels + groups - 1) / groups;
-    ptrdiff_t taps = kh * kw * planes;
-    // The padded planes: blocks read up to XB pixels past the last output column.
+    ptrdiff_t taps = kh * kw;
+    // The padded image: blocks read up to XB pixels past the last output column.
     ptrdiff_t stride = wp + XB_MAX;
-    size_t planeSize = (size_t)hp * (size_t)stride, imageFloats = planeSize * (size_t)planes;
+    size_t imageFloats = (size_t)hp * (size_t)stride;
     size_t weightFloats = (size_t)groups * (size_t)(taps * g + g);
     float *image = malloc(imageFloats * sizeof(float));
     float *grouped = calloc(weightFloats, sizeof(float));
@@ -198,20 +196,13 @@ int lrps_conv_direct(const float *x, ptrdiff_t n, ptrdiff_t h, ptrdiff_t w, ptrd
     for (size_t i = 0; i < imageFloats; i++) image[i] = padValue;
 
     for (ptrdiff_t b = 0; b < n; b++) {
-        const float *src = x + b * h * w * planes;
-        if (planes == 1) {
-            for (ptrdiff_t iy = 0; iy < h; iy++)
-                memcpy(image + (iy + pads[0]) * stride + pads[1], src + iy * w, (size_t)w * sizeof(float));
-        } else {
-            for (ptrdiff_t iy = 0; iy < h; iy++)
-                for (ptrdiff_t ix = 0; ix < w; ix++)
-                    for (ptrdiff_t c = 0; c < planes; c++)
-                        image[c * planeSize + (iy + pads[0]) * stride + pads[1] + ix] = src[(iy * w + ix) * planes + c];
-        }
+        const float *src = x + b * h * w;
+        for (ptrdiff_t iy = 0; iy < h; iy++)
+            memcpy(image + (iy + pads[0]) * stride + pads[1], src + iy * w, (size_t)w * sizeof(float));
         for (ptrdiff_t k = 0; k < groups; k++) {
             ptrdiff_t first = k * g;
             Job job = {
-                .image = image, .stride = stride, .planes = planes, .planeSize = (ptrdiff_t)planeSize,
+                .image = image, .stride = stride,
                 .weight = grouped + k * (taps * g + g),
                 .bias = bias ? grouped + k * (taps * g + g) + taps * g : NULL,
                 .kh = kh, .kw = kw, .oh = oh, .ow = ow,

@@ -105,14 +105,20 @@ final class DirectConvolutionTests: XCTestCase {
 
     func testReLUKeepsNaNAndInfinitiesAsSwiftsMax() throws {
         // max(v, 0) as ReLU computes it: NaN stays NaN, +inf stays, -inf becomes 0.
-        let weight = try Tensor(shape: [1, 1, 1, 2], scalars: [1, -1])
-        let layer = try Convolution(weight: weight, bias: Tensor([0, 0]), pads: [0, 0, 0, 1])
-        let x = try Tensor(shape: [1, 1, 3, 1], scalars: [.nan, .infinity, -2])
-        for level in Self.levels {
-            let y = Self.direct(layer, x, weight: weight, bias: layer.bias, rectifying: true, level: level)
-            let name = ConvolutionPath.name(of: level)
-            XCTAssertTrue(y.scalars[0].isNaN && y.scalars[1].isNaN, "\(name): \(y.scalars)")
-            XCTAssertEqual(Array(y.scalars[2...]), [.infinity, 0, 0, 2, 0, 0], name)
+        // One input channel (ConvolutionDirect.c), and two with a zero second channel (ConvolutionChannels.c).
+        let one = try Tensor(shape: [1, 1, 1, 2], scalars: [1, -1])
+        let two = try Tensor(shape: [1, 1, 2, 2], scalars: [1, -1, 0, 0])
+        let pixels: [Float] = [.nan, .infinity, -2]
+        for weight in [one, two] {
+            let inputs = weight.shape[2]
+            let layer = try Convolution(weight: weight, bias: Tensor([0, 0]), pads: [0, 0, 0, 1])
+            let x = try Tensor(shape: [1, 1, 3, inputs], scalars: pixels.flatMap { [$0] + Array(repeating: 0, count: inputs - 1) })
+            for level in Self.levels {
+                let y = Self.direct(layer, x, weight: weight, bias: layer.bias, rectifying: true, level: level)
+                let name = "\(ConvolutionPath.name(of: level)), \(inputs) input channels"
+                XCTAssertTrue(y.scalars[0].isNaN && y.scalars[1].isNaN, "\(name): \(y.scalars)")
+                XCTAssertEqual(Array(y.scalars[2...]), [.infinity, 0, 0, 2, 0, 0], name)
+            }
         }
     }
 

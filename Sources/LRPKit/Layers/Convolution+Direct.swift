@@ -2,10 +2,11 @@ import CKernels
 import Foundation
 
 /// Which code computes a stride-1 convolution that `ConvolutionGeometry.runsDirectly` accepts.
-/// `direct` (Sources/CKernels/ConvolutionDirect.c) computes the NHWC output straight from padded
-/// planes of the image, without im2col: for the tutorial CNN's pixel layer (1 -> 10 channels, 5x5)
-/// about 3x the rate of im2col + sgemm, whose product (25 deep, 10 wide) BLAS kernels run far
-/// below their peak (docs/performance.md). Tests compare both paths at every vector width the CPU
+/// `direct` (Sources/CKernels: ConvolutionDirect.c for one input channel, ConvolutionChannels.c for
+/// several) computes the NHWC output straight from a padded copy of the image, without im2col: for
+/// the tutorial CNN's pixel layer (1 -> 10 channels, 5x5) about 3x the rate of im2col + sgemm,
+/// whose product (25 deep, 10 wide) BLAS kernels run far below their peak, for its second layer
+/// about 2x (docs/performance.md). Tests compare both paths at every vector width the CPU
 /// runs.
 enum ConvolutionPath: Equatable, Sendable {
     /// The direct kernel at a vector-width level (`LRPS_LEVEL_*`, lowered to what the CPU runs).
@@ -84,9 +85,10 @@ extension ConvolutionGeometry {
             if first > 0, Interruption.isRequested { return true }
             let count = Swift.min(chunk, n - first)
             let status = pads.withUnsafeBufferPointer { pads in
-                (c == 1 ? lrps_conv_direct : lrps_conv_nhwc)(
-                    x + first * h * w * c, count, h, w, c, weight, kh, kw, outputs, bias,
-                    pads.baseAddress!, padValue, rectify ? 1 : 0, level, y + first * rowsPerImage * outputs)
+                let (input, output, relu) = (x + first * h * w * c, y + first * rowsPerImage * outputs, Int32(rectify ? 1 : 0))
+                return c == 1
+                    ? lrps_conv_direct(input, count, h, w, weight, kh, kw, outputs, bias, pads.baseAddress!, padValue, relu, level, output)
+                    : lrps_conv_nhwc(input, count, h, w, c, weight, kh, kw, outputs, bias, pads.baseAddress!, padValue, relu, level, output)
             }
             if status != 0 { return false }
             first += count
