@@ -37,7 +37,8 @@ extension Tensor {
     }
 
     /// `combine` with the common equal-shape case inlined at the call site, so the operation is
-    /// inlined into the loop instead of called per element (the arithmetic operators).
+    /// inlined into the loop instead of called per element (the arithmetic operators); the one
+    /// equal-shape path of `combine` too.
     @inline(__always)
     static func elementwise(_ a: Tensor, _ b: Tensor, operation: String, _ f: (Float, Float) -> Float) throws -> Tensor {
         guard a.shape == b.shape else { return try combine(a, b, operation: operation, f) }
@@ -48,10 +49,7 @@ extension Tensor {
     /// Combines two tensors element by element, broadcasting as numpy does.
     public static func combine(_ a: Tensor, _ b: Tensor, operation: String = "operation",
                            _ combine: (Float, Float) -> Float) throws -> Tensor {
-        if a.shape == b.shape {
-            _ = try allocationCount(of: a.shape)
-            return Tensor(unchecked: a.shape, scalars: zipped(a.scalars, b.scalars, combine))
-        }
+        if a.shape == b.shape { return try elementwise(a, b, operation: operation, combine) }
         if b.count == 1 {
             let s = b.scalars[0]
             let shape = try broadcastShape(a.shape, b.shape, operation: operation)
